@@ -1,0 +1,63 @@
+# NetScope build. `make run` and `make test` are all the set-up a fresh Debian 12 machine needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+CLANG       ?= clang-16
+LLVM_STRIP  ?= llvm-strip-16
+DOTNET      ?= dotnet
+CONFIG      ?= Release
+ARCH        := x86
+
+BPF_SRC     := $(wildcard bpf/*.bpf.c)
+BPF_HDRS    := $(wildcard bpf/*.h bpf/include/*.h)
+BPF_OBJ     := $(patsubst bpf/%.bpf.c,build/bpf/%.bpf.o,$(BPF_SRC))
+CS_SRC      := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props Directory.Packages.props
+APP_DIR     := build/app
+
+# Debian packages the build and the tests use (checked one by one; only missing ones are installed).
+APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy
+
+.PHONY: deps bpf build test unit-test kernel-test run clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@command -v $(DOTNET) >/dev/null || { echo "deps: the .NET 10 SDK (dotnet) is required and not on PATH"; exit 1; }
+
+bpf: deps $(BPF_OBJ)
+
+build/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | build/bpf
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+	$(LLVM_STRIP) -g $@
+
+build/bpf:
+	mkdir -p $@
+
+build: bpf build/netscope
+
+build/netscope: $(BPF_OBJ) $(CS_SRC)
+	$(DOTNET) publish src/NetScope.Agent -c $(CONFIG) -o $(APP_DIR) --nologo -v quiet
+	ln -sf app/netscope build/netscope
+
+# Kernel tests load BPF, create namespaces and attach XDP: they need root, and in `make test` a kernel
+# test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
+test: bpf
+	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
+
+unit-test: bpf
+	$(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
+
+kernel-test: bpf
+	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
+
+run: build
+	./build/netscope run $(ARGS)
+
+clean:
+	rm -rf build
+	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

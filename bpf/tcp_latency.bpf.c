@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * TCP request/response latency, aggregated in the kernel.
+ *
+ * Three rungs of entry programs share one handler (on_send / on_recv):
+ *   fentry     fentry/tcp_sendmsg + fexit/tcp_recvmsg            (cheapest, needs trampolines)
+ *   kprobe     kprobe/tcp_sendmsg + kprobe+kretprobe/tcp_recvmsg  (needs CONFIG_KPROBES)
+ *   tracepoint tp/sock/sock_send_length + tp/sock/sock_recv_length (6.3+, needs tracefs)
+ * User space (TcpLatencyProbe.cs) turns off the other rungs' programs before load.
+ * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung.
+ */
+#include "include/netscope_common.h"
+#include "include/histogram.h"
+#include "tcp_latency.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Per-socket state, keyed by the struct sock address. LRU so missed closes cannot fill it. */
+struct sock_state {
+	__u64 pending_ts_ns;	/* start of the request in flight, 0 when none */
+	__u16 port;		/* series port (see struct tcp_lat_key) */
+	__u8 role;		/* enum tcp_role */
+	__u8 pad[5];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct sock_state);
+} sock_states SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct tcp_lat_key);
+	__type(value, struct tcp_lat_hist);
+} tcp_lat_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TCP_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} tcp_counters SEC(".maps");
+
+/* kprobe rung only: tcp_recvmsg arguments saved at entry for the kretprobe. */
+struct recv_args {
+	__u64 sk;
+	__s32 flags;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct recv_args);
+} recv_args_by_tid SEC(".maps");
+
+/* Zero-initialised value used to create histogram entries (too big for the BPF stack). */
+static const struct tcp_lat_hist zero_hist;
+
+static __always_inline void count(__u32 index)
+{
+	__u64 *value = bpf_map_lookup_elem(&tcp_counters, &index);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline void record_latency(const struct sock_state *state, __u64 latency_ns)
+{
+	struct tcp_lat_key key = { .role = state->role, .port = state->port };
+	struct tcp_lat_hist *hist;
+	__u32 slot;
+
+	hist = bpf_map_lookup_elem(&tcp_lat_hist, &key);
+	if (!hist) {
+		/* BPF_NOEXIST: another CPU may have created it meanwhile; either way look up again. */
+		bpf_map_update_elem(&tcp_lat_hist, &key, &zero_hist, BPF_NOEXIST);
+		hist = bpf_map_lookup_elem(&tcp_lat_hist, &key);
+		if (!hist)
+			return;
+	}
+	slot = ns_hist_slot(latency_ns);
+	if (slot >= NS_HIST_SLOTS)
+		return;
+	hist->slots[slot] += 1;
+	hist->sum_ns += latency_ns;
+	hist->count += 1;
+}
+
+/*
+ * Server: a request starts at its first received bytes and ends at the first sent bytes.
+ * Client: a request starts at its first sent bytes and ends at the first received bytes.
+ * A response without a request in flight is not a sample.
+ */
+static __always_inline void on_send(__u64 sk, long bytes)
+{
+	struct sock_state *state;
+
+	count(TCP_COUNTER_SEND_CALLS);
+	if (bytes <= 0)
+		return;
+	state = bpf_map_lookup_elem(&sock_states, &sk);
+	if (!state)
+		return;
+	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
+		record_latency(state, bpf_ktime_get_ns() - state->pending_ts_ns);
+		state->pending_ts_ns = 0;
+	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
+		state->pending_ts_ns = bpf_ktime_get_ns();
+	}
+}
+
+static __always_inline void on_recv(__u64 sk, long bytes, int flags)
+{
+	struct sock_state *state;
+
+	count(TCP_COUNTER_RECV_CALLS);
+	if (bytes <= 0 || (flags & MSG_PEEK))
+		return;
+	state = bpf_map_lookup_elem(&sock_states, &sk);
+	if (!state)
+		return;
+	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
+		state->pending_ts_ns = bpf_ktime_get_ns();
+	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
+		record_latency(state, bpf_ktime_get_ns() - state->pending_ts_ns);
+		state->pending_ts_ns = 0;
+	}
+}
+
+/* ---- socket role: attached with every rung ---- */
+
+SEC("tp/sock/inet_sock_set_state")
+int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct sock_state state = {};
+	/* Read both ports up front: selecting a field by branch makes clang add an offset to the ctx
+	 * pointer, which the verifier refuses ("dereference of modified ctx ptr"). */
+	__u16 sport = ctx->sport;
+	__u16 dport = ctx->dport;
+
+	if (ctx->protocol != IPPROTO_TCP_NUM)
+		return 0;
+	if (ctx->newstate == NS_TCP_CLOSE) {
+		bpf_map_delete_elem(&sock_states, &sk);
+		return 0;
+	}
+	if (ctx->newstate != NS_TCP_ESTABLISHED)
+		return 0;
+	if (ctx->oldstate == NS_TCP_SYN_RECV) {
+		state.role = TCP_ROLE_SERVER;
+		state.port = sport;
+	} else if (ctx->oldstate == NS_TCP_SYN_SENT) {
+		state.role = TCP_ROLE_CLIENT;
+		state.port = dport;
+	} else {
+		return 0;
+	}
+	bpf_map_update_elem(&sock_states, &sk, &state, BPF_ANY);
+	return 0;
+}
+
+/* ---- rung: fentry ---- */
+
+SEC("fentry/tcp_sendmsg")
+int BPF_PROG(fentry_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
+{
+	on_send((__u64)sk, (long)size);
+	return 0;
+}
+
+SEC("fexit/tcp_recvmsg")
+int BPF_PROG(fexit_tcp_recvmsg, struct sock *sk)
+{
+	__u64 ret = 0, flags = 0;
+
+	/* Read by position-independent helpers: tcp_recvmsg lost its nonblock argument in 5.19. */
+	bpf_get_func_ret(ctx, &ret);
+	bpf_get_func_arg(ctx, 3, &flags);
+	on_recv((__u64)sk, (long)(int)ret, (int)flags);
+	return 0;
+}
+
+/* ---- rung: kprobe ---- */
+
+SEC("kprobe/tcp_sendmsg")
+int BPF_KPROBE(kprobe_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
+{
+	on_send((__u64)sk, (long)size);
+	return 0;
+}
+
+SEC("kprobe/tcp_recvmsg")
+int BPF_KPROBE(kprobe_tcp_recvmsg, struct sock *sk, struct msghdr *msg, size_t len, int flags)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct recv_args args = { .sk = (__u64)sk, .flags = flags };
+
+	bpf_map_update_elem(&recv_args_by_tid, &tid, &args, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/tcp_recvmsg")
+int BPF_KRETPROBE(kretprobe_tcp_recvmsg, int ret)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct recv_args *args = bpf_map_lookup_elem(&recv_args_by_tid, &tid);
+
+	if (!args)
+		return 0;
+	on_recv(args->sk, ret, args->flags);
+	bpf_map_delete_elem(&recv_args_by_tid, &tid);
+	return 0;
+}
+
+/* ---- rung: tracepoint ---- */
+
+SEC("tp/sock/sock_send_length")
+int tp_sock_send_length(struct trace_event_raw_sock_msg_length *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP_NUM)
+		return 0;
+	on_send((__u64)ctx->sk, ctx->ret);
+	return 0;
+}
+
+SEC("tp/sock/sock_recv_length")
+int tp_sock_recv_length(struct trace_event_raw_sock_msg_length *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP_NUM)
+		return 0;
+	on_recv((__u64)ctx->sk, ctx->ret, ctx->flags);
+	return 0;
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NetScope.Agent.Probes;
+using NetScope.Exporters.Abstractions;
+using NetScope.Exporters.Http;
+using NetScope.Native;
+using Prometheus;
+
+namespace NetScope.Agent.Hosting;
+
+/// <summary>Builds the agent: a Microsoft.Extensions.Hosting web host with one hosted service per probe.</summary>
+internal static class AgentHost
+{
+    public static WebApplication Build(AgentOptions options, LogLevel logLevel, string[]? args = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Listen));
+
+        // Each host gets its own registry: tests run several agents in one process.
+        var registry = Metrics.NewCustomRegistry();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(new KernelFeatures());
+        builder.Services.AddSingleton<RungSelector>();
+        builder.Services.AddSingleton<BuildInfoMetric>();
+        builder.Services.AddSingleton<KernelPreparation>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KernelPreparation>());
+        builder.Services.AddSingleton<TcpLatencyService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpLatencyService>());
+        builder.Services.AddSingleton<IKernelHistogramSource>(sp => sp.GetRequiredService<TcpLatencyService>());
+
+        WebApplication app = builder.Build();
+        app.Services.GetRequiredService<BuildInfoMetric>();
+        app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
+        return app;
+    }
+}

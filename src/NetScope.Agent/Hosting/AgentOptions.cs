@@ -1,0 +1,19 @@
+using System.Net;
+using NetScope.Native;
+
+namespace NetScope.Agent.Hosting;
+
+/// <summary>Validated settings of `netscope run`.</summary>
+internal sealed class AgentOptions
+{
+    /// <summary>Default metrics endpoint: loopback only, so nothing is exposed unless configured.</summary>
+    public static readonly IPEndPoint DefaultListen = new(IPAddress.Loopback, 9745);
+
+    public IPEndPoint Listen { get; init; } = DefaultListen;
+
+    /// <summary>Rungs the probes may use (all by default; tests and `selftest` narrow it).</summary>
+    public IReadOnlySet<HookRung> AllowedRungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
+
+    /// <summary>How long shutdown may take before the host gives up waiting.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,201 @@
+using NetScope.Native;
+
+namespace NetScope.Agent.Probes;
+
+/// <summary>The outcome for one rung: used, available but not chosen, or refused with the reason.</summary>
+/// <param name="Rung">The rung.</param>
+/// <param name="Available">Whether it loaded and attached (or would).</param>
+/// <param name="Chosen">Whether it is the one in use.</param>
+/// <param name="Reason">Why it was refused, or what was checked.</param>
+internal sealed record RungReport(HookRung Rung, bool Available, bool Chosen, string Reason);
+
+/// <summary>A loaded and attached probe: owns the object and its links; disposing detaches everything.</summary>
+internal sealed class AttachedProbe : IDisposable
+{
+    private readonly List<BpfLink> _links;
+
+    public AttachedProbe(ProbeDefinition definition, HookRung rung, BpfObject bpfObject, List<BpfLink> links, IReadOnlyList<RungReport> reports)
+    {
+        Definition = definition;
+        Rung = rung;
+        Object = bpfObject;
+        _links = links;
+        Reports = reports;
+    }
+
+    public ProbeDefinition Definition { get; }
+
+    public HookRung Rung { get; }
+
+    public BpfObject Object { get; }
+
+    public IReadOnlyList<RungReport> Reports { get; }
+
+    public IReadOnlyList<BpfLink> Links => _links;
+
+    /// <summary>Teardown in reverse: links first, then the object (programs and maps).</summary>
+    public void Dispose()
+    {
+        for (int i = _links.Count - 1; i >= 0; i--)
+        {
+            _links[i].Dispose();
+        }
+
+        _links.Clear();
+        Object.Dispose();
+    }
+}
+
+/// <summary>
+/// Chooses a hook rung by trying them best first: prerequisite check, then open → turn off the other
+/// rungs' programs → configure → load → attach. The first rung that attaches is kept; every refusal is
+/// recorded with its reason (the libbpf error, which names the operation and errno).
+/// </summary>
+internal sealed class RungSelector
+{
+    private readonly KernelFeatures _features;
+    private readonly Func<string, byte[]> _readObject;
+
+    public RungSelector(KernelFeatures features, Func<string, byte[]>? readObject = null)
+    {
+        _features = features;
+        _readObject = readObject ?? EmbeddedBpfObjects.Read;
+    }
+
+    /// <summary>Attaches the best usable rung among <paramref name="allowed"/>; throws listing every refusal when none works.</summary>
+    public AttachedProbe Attach(ProbeDefinition definition, IReadOnlySet<HookRung> allowed)
+    {
+        var reports = new List<RungReport>();
+        byte[] image = _readObject(definition.ObjectName);
+        AttachedProbe? chosen = null;
+        foreach (RungPrograms rung in definition.Rungs)
+        {
+            if (chosen is not null)
+            {
+                reports.Add(new RungReport(rung.Rung, true, false, $"not tried: {chosen.Rung} is preferred"));
+                continue;
+            }
+
+            if (!allowed.Contains(rung.Rung))
+            {
+                reports.Add(new RungReport(rung.Rung, false, false, "disabled by configuration"));
+                continue;
+            }
+
+            string? refusal = TryAttach(definition, rung, image, out BpfObject? bpfObject, out List<BpfLink>? links);
+            if (refusal is not null)
+            {
+                reports.Add(new RungReport(rung.Rung, false, false, refusal));
+                continue;
+            }
+
+            reports.Add(new RungReport(rung.Rung, true, true, "loaded and attached"));
+            chosen = new AttachedProbe(definition, rung.Rung, bpfObject!, links!, reports);
+        }
+
+        if (chosen is null)
+        {
+            string reasons = string.Join("; ", reports.Select(r => $"{Names.Of(r.Rung)}: {r.Reason}"));
+            throw new InvalidOperationException($"Probe {definition.Name}: no hook rung could be attached ({reasons}).");
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Tries every rung, detaching each again: the report behind `netscope probe`.</summary>
+    public IReadOnlyList<RungReport> Evaluate(ProbeDefinition definition)
+    {
+        var reports = new List<RungReport>();
+        byte[] image = _readObject(definition.ObjectName);
+        bool chosen = false;
+        foreach (RungPrograms rung in definition.Rungs)
+        {
+            string? refusal = TryAttach(definition, rung, image, out BpfObject? bpfObject, out List<BpfLink>? links);
+            if (refusal is null)
+            {
+                new AttachedProbe(definition, rung.Rung, bpfObject!, links!, reports).Dispose();
+                reports.Add(new RungReport(rung.Rung, true, !chosen, "loaded and attached"));
+                chosen = true;
+            }
+            else
+            {
+                reports.Add(new RungReport(rung.Rung, false, false, refusal));
+            }
+        }
+
+        return reports;
+    }
+
+    private string? TryAttach(ProbeDefinition definition, RungPrograms rung, byte[] image, out BpfObject? bpfObject, out List<BpfLink>? links)
+    {
+        bpfObject = null;
+        links = null;
+        RungAvailability prerequisites = _features.CheckPrerequisites(rung.Rung, rung.KernelFunctions, rung.Tracepoints);
+        if (!prerequisites.Available)
+        {
+            return prerequisites.Reason;
+        }
+
+        BpfObject? candidate = null;
+        var attached = new List<BpfLink>();
+        using IDisposable quiet = LibbpfLogging.DowngradeWarnings();
+        try
+        {
+            candidate = BpfObject.OpenMemory(image, definition.ObjectName);
+            var wanted = new HashSet<string>(rung.Programs.Concat(definition.Common).Select(p => p.ProgramName), StringComparer.Ordinal);
+            foreach (BpfProgram program in candidate.Programs)
+            {
+                program.Autoload = wanted.Contains(program.Name);
+            }
+
+            definition.Configure?.Invoke(candidate);
+            candidate.Load();
+            foreach (HookProgram hook in definition.Common.Concat(rung.Programs))
+            {
+                attached.Add(hook.Attach(candidate.FindProgram(hook.ProgramName)));
+            }
+
+            bpfObject = candidate;
+            links = attached;
+            return null;
+        }
+        catch (BpfException ex)
+        {
+            foreach (BpfLink link in attached)
+            {
+                link.Dispose();
+            }
+
+            candidate?.Dispose();
+            string? detail = LibbpfLogging.FirstFailure;
+            return detail is null ? ex.Message : $"{ex.Message} [libbpf: {detail}]";
+        }
+    }
+}
+
+/// <summary>Lower-case rung names used in metrics, the CLI and reports.</summary>
+internal static class Names
+{
+    public static string Of(HookRung rung) => rung switch
+    {
+        HookRung.Fentry => "fentry",
+        HookRung.Kprobe => "kprobe",
+        HookRung.Tracepoint => "tracepoint",
+        _ => rung.ToString().ToLowerInvariant(),
+    };
+
+    public static bool TryParse(string text, out HookRung rung)
+    {
+        foreach (HookRung candidate in Enum.GetValues<HookRung>())
+        {
+            if (string.Equals(Of(candidate), text, StringComparison.OrdinalIgnoreCase))
+            {
+                rung = candidate;
+                return true;
+            }
+        }
+
+        rung = default;
+        return false;
+    }
+}

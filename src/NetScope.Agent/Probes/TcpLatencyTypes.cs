@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace NetScope.Agent.Probes;
+
+// C# mirrors of bpf/tcp_latency.h: each must match its C struct byte for byte
+// (checked against the compiled object's BTF by StructLayoutTests).
+
+/// <summary>enum tcp_role in bpf/tcp_latency.h.</summary>
+internal enum TcpRole : byte
+{
+    Unknown = 0,
+    Server = 1,
+    Client = 2,
+}
+
+/// <summary>Must match struct tcp_lat_key in bpf/tcp_latency.h.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpLatKey
+{
+    public TcpRole Role;
+    public byte Pad;
+    public ushort Port;
+}
+
+/// <summary>Must match struct tcp_lat_hist in bpf/tcp_latency.h (one per CPU in the map).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct TcpLatHist
+{
+    /// <summary>NS_HIST_SLOTS in bpf/tcp_latency.h.</summary>
+    public const int SlotCount = 27;
+
+    public fixed ulong Slots[SlotCount];
+    public ulong SumNs;
+    public ulong Count;
+}
+
+/// <summary>enum tcp_counter in bpf/tcp_latency.h.</summary>
+internal enum TcpCounter : uint
+{
+    SendCalls = 0,
+    RecvCalls = 1,
+    Max = 2,
+}

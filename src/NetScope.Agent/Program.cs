@@ -1,0 +1,110 @@
+using CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using NetScope.Agent.Hosting;
+using NetScope.Agent.Probes;
+using NetScope.Native;
+
+namespace NetScope.Agent;
+
+/// <summary>The netscope command line.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = Console.Error;
+            settings.CaseInsensitiveEnumValues = true;
+        });
+        ParserResult<object> result = parser.ParseArguments<RunVerb, ProbeVerb>(args);
+        return await result.MapResult(
+            (RunVerb verb) => RunAsync(verb, args),
+            (ProbeVerb verb) => Task.FromResult(Probe(verb)),
+            errors => Task.FromResult(errors.Any(e => e is HelpRequestedError or VersionRequestedError or HelpVerbRequestedError) ? 0 : 2));
+    }
+
+    private static async Task<int> RunAsync(RunVerb verb, string[] args)
+    {
+        if (!TryBuildOptions(verb, out AgentOptions? options, out LogLevel level))
+        {
+            return 2;
+        }
+
+        WebApplication app = AgentHost.Build(options, level);
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ex is BpfException or InvalidOperationException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"netscope: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static int Probe(ProbeVerb verb)
+    {
+        if (!Enum.TryParse(verb.LogLevel, ignoreCase: true, out LogLevel level))
+        {
+            Console.Error.WriteLine($"netscope: --log-level '{verb.LogLevel}' is not one of Trace, Debug, Information, Warning, Error");
+            return 2;
+        }
+
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level));
+        LibbpfLogging.Install(loggers.CreateLogger("libbpf"));
+        try
+        {
+            KernelFileSystems.EnsureMounted(loggers.CreateLogger("netscope"));
+        }
+        catch (BpfException ex)
+        {
+            Console.Error.WriteLine($"netscope: {ex.Message}");
+        }
+
+        var selector = new RungSelector(new KernelFeatures());
+        IReadOnlyList<RungReport> reports = selector.Evaluate(TcpLatencyProbe.Definition);
+        Console.Write(ProbeReport.Format(TcpLatencyProbe.ProbeName, TcpLatencyProbe.Hooks, reports));
+        return 0;
+    }
+
+    private static bool TryBuildOptions(RunVerb verb, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AgentOptions? options, out LogLevel level)
+    {
+        options = null;
+        if (!Enum.TryParse(verb.LogLevel, ignoreCase: true, out level))
+        {
+            Console.Error.WriteLine($"netscope: --log-level '{verb.LogLevel}' is not one of Trace, Debug, Information, Warning, Error");
+            return false;
+        }
+
+        if (!ListenAddress.TryParse(verb.Listen, out System.Net.IPEndPoint? listen, out string? error))
+        {
+            Console.Error.WriteLine($"netscope: {error}");
+            return false;
+        }
+
+        var rungs = new HashSet<HookRung>();
+        foreach (string name in verb.Rungs)
+        {
+            if (!Names.TryParse(name.Trim(), out HookRung rung))
+            {
+                Console.Error.WriteLine($"netscope: --rungs '{name}' is not one of fentry, kprobe, tracepoint");
+                return false;
+            }
+
+            rungs.Add(rung);
+        }
+
+        options = new AgentOptions
+        {
+            Listen = listen,
+            AllowedRungs = rungs.Count == 0 ? new HashSet<HookRung>(Enum.GetValues<HookRung>()) : rungs,
+        };
+        return true;
+    }
+}

@@ -1,0 +1,22 @@
+namespace NetScope.Native;
+
+/// <summary>An attachment of a program to a hook; disposing detaches it.</summary>
+public sealed class BpfLink : IDisposable
+{
+    private readonly SafeBpfLinkHandle _handle;
+
+    internal BpfLink(SafeBpfLinkHandle handle, string description)
+    {
+        _handle = handle;
+        Description = description;
+    }
+
+    /// <summary>What is attached to what, e.g. "tp_sock_send_length -> sock/sock_send_length".</summary>
+    public string Description { get; }
+
+    /// <summary>Whether the link is still attached (not disposed).</summary>
+    public bool IsAttached => !_handle.IsClosed;
+
+    /// <summary>Detaches the program.</summary>
+    public void Dispose() => _handle.Dispose();
+}

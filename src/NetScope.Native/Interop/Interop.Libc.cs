@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace NetScope.Native;
+
+internal static partial class Interop
+{
+    [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int mount(string source, string target, string filesystemtype, nuint mountflags, nint data);
+
+    [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial uint if_nametoindex(string ifname);
+}

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace NetScope.Native;
+
+internal static partial class Interop
+{
+    internal const ulong BPF_ANY = 0;
+    internal const ulong BPF_NOEXIST = 1;
+    internal const ulong BPF_EXIST = 2;
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial int bpf_map__fd(nint map);
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial nint bpf_map__name(nint map);
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial int bpf_map__type(nint map);
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial uint bpf_map__key_size(nint map);
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial uint bpf_map__value_size(nint map);
+
+    [LibraryImport(Libraries.Libbpf)]
+    internal static partial uint bpf_map__max_entries(nint map);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static partial int bpf_map__set_max_entries(nint map, uint max_entries);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map_lookup_elem(int fd, void* key, void* value);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map_update_elem(int fd, void* key, void* value, ulong flags);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map_delete_elem(int fd, void* key);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map_get_next_key(int fd, void* key, void* next_key);
+}
