@@ -28,6 +28,8 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@command -v $(DOTNET) >/dev/null || { echo "deps: the .NET 10 SDK (dotnet) is required and not on PATH"; exit 1; }
+	@# node/npm validate the deploy manifests; a machine may already have them from another source.
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 bpf: deps $(BPF_OBJ)
 
@@ -48,6 +50,7 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 # test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
 test: bpf
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
+	bash deploy/validate.sh
 
 unit-test: bpf
 	$(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'

@@ -10,19 +10,35 @@ namespace NetScope.Agent;
 /// <summary>The netscope command line.</summary>
 internal static class Program
 {
+    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb)];
+
     public static async Task<int> Main(string[] args)
     {
+        // `run` is the default verb, so the parser would read an unknown verb as a stray value of `run`
+        // and start the agent; a misspelt verb must be a usage error instead.
+        if (args.Length > 0 && !args[0].StartsWith('-') && !IsKnownVerb(args[0]))
+        {
+            await Console.Error.WriteLineAsync($"netscope: unknown verb '{args[0]}'. Verbs: {string.Join(", ", VerbNames())}. See 'netscope --help'.");
+            return 2;
+        }
+
         using var parser = new Parser(settings =>
         {
             settings.HelpWriter = Console.Error;
             settings.CaseInsensitiveEnumValues = true;
         });
-        ParserResult<object> result = parser.ParseArguments<RunVerb, ProbeVerb>(args);
+        ParserResult<object> result = parser.ParseArguments(args, s_verbs);
         return await result.MapResult(
             (RunVerb verb) => RunAsync(verb, args),
             (ProbeVerb verb) => Task.FromResult(Probe(verb)),
             errors => Task.FromResult(errors.Any(e => e is HelpRequestedError or VersionRequestedError or HelpVerbRequestedError) ? 0 : 2));
     }
+
+    private static IEnumerable<string> VerbNames() =>
+        s_verbs.Select(t => ((VerbAttribute)Attribute.GetCustomAttribute(t, typeof(VerbAttribute))!).Name);
+
+    private static bool IsKnownVerb(string word) =>
+        word is "help" or "version" || VerbNames().Contains(word, StringComparer.Ordinal);
 
     private static async Task<int> RunAsync(RunVerb verb, string[] args)
     {

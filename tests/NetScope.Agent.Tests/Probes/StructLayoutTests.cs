@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NetScope.Agent.Probes;
+using NetScope.Native;
+
+namespace NetScope.Agent.Tests.Probes;
+
+/// <summary>Every C struct shared with C# has the same size and member offsets as its mirror (read from BTF).</summary>
+public sealed class StructLayoutTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("netscope-btf-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    public static TheoryData<string, string, Type> SharedStructs => new()
+    {
+        { "tcp_latency", "tcp_lat_key", typeof(TcpLatKey) },
+        { "tcp_latency", "tcp_lat_hist", typeof(TcpLatHist) },
+    };
+
+    [Theory]
+    [MemberData(nameof(SharedStructs))]
+    public void MirrorMatchesBtf(string objectName, string structName, Type mirror)
+    {
+        using var btf = new BtfStructLayouts(EmbeddedBpfObjects.ExtractTo(objectName, _directory));
+        BtfStructLayout layout = btf.Get(structName);
+
+        Assert.Equal(layout.Size, SizeOf(mirror));
+        var fields = mirror.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public)
+            .ToDictionary(f => Normalize(f.Name), f => (int)Marshal.OffsetOf(mirror, f.Name));
+        Assert.Equal(layout.MemberOffsets.Count, fields.Count);
+        foreach ((string member, int offset) in layout.MemberOffsets)
+        {
+            Assert.True(fields.TryGetValue(Normalize(member), out int mirrorOffset), $"{mirror.Name} lacks a field for {structName}.{member}");
+            Assert.True(offset == mirrorOffset, $"{structName}.{member}: C offset {offset}, C# offset {mirrorOffset}");
+        }
+    }
+
+    private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    private static int SizeOf(Type type) =>
+        (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(type).Invoke(null, null)!;
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NetScope.Kernel.Tests;
+
+/// <summary>Asks bpftool what the kernel has loaded, independently of libbpf and the agent.</summary>
+internal static class BpfTool
+{
+    /// <summary>Names of every loaded BPF program (the kernel keeps the first 15 characters).</summary>
+    public static List<string> LoadedProgramNames()
+    {
+        var start = new ProcessStartInfo("bpftool", "--json prog show") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(start)!;
+        string json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"bpftool prog show failed: {process.StandardError.ReadToEnd()}");
+        using JsonDocument doc = JsonDocument.Parse(json);
+        return doc.RootElement.EnumerateArray()
+            .Where(p => p.TryGetProperty("name", out _))
+            .Select(p => p.GetProperty("name").GetString()!)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The names bpftool may show for the given programs: the full name (bpftool reads it from BTF) and
+    /// the kernel's truncated one (BPF_OBJ_NAME_LEN - 1 = 15 characters) when BTF is unavailable.
+    /// </summary>
+    public static IEnumerable<string> KernelNames(IEnumerable<string> names) =>
+        names.SelectMany(n => n.Length > 15 ? new[] { n, n[..15] } : [n]);
+}

@@ -1,0 +1,109 @@
+using NetScope.Agent.Aggregation;
+using NetScope.Agent.Probes;
+using NetScope.Native;
+
+namespace NetScope.Kernel.Tests;
+
+[Collection("kernel")]
+[Trait("Category", "Kernel")]
+public class TcpLatencyProbeTests
+{
+    private static readonly HashSet<HookRung> s_allRungs = [.. Enum.GetValues<HookRung>()];
+
+    private static TcpLatencyProbe AttachProbe(IReadOnlySet<HookRung>? rungs = null)
+    {
+        KernelTestGuard.Require();
+        TestKernel.Prepare();
+        return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), rungs ?? s_allRungs);
+    }
+
+    private static TcpLatencySeries? Series(TcpLatencyProbe probe, TcpRole role, int port) =>
+        probe.ReadLatency().SingleOrDefault(s => s.Role == role && s.Port == port);
+
+    [SkippableFact]
+    public void AttachesABestRungAndExplainsEveryRefusal()
+    {
+        using TcpLatencyProbe probe = AttachProbe();
+        Assert.Single(probe.Reports, r => r.Chosen);
+        Assert.Equal(probe.Rung, probe.Reports.Single(r => r.Chosen).Rung);
+        foreach (RungReport refused in probe.Reports.Where(r => !r.Available))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(refused.Reason));
+        }
+
+        // This machine's kernel (see shared/MACHINE.md) has neither kprobes nor fentry: the report must say why.
+        if (!File.Exists("/sys/kernel/tracing/kprobe_events"))
+        {
+            RungReport kprobe = probe.Reports.Single(r => r.Rung == HookRung.Kprobe);
+            Assert.False(kprobe.Available);
+            Assert.Contains("CONFIG_KPROBES", kprobe.Reason);
+            RungReport fentry = probe.Reports.Single(r => r.Rung == HookRung.Fentry);
+            Assert.False(fentry.Available);
+            Assert.Contains("fentry_tcp_sendmsg", fentry.Reason);
+            Assert.Equal(HookRung.Tracepoint, probe.Rung);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ServerHistogramCountEqualsRequestsExactly()
+    {
+        const int Requests = 200;
+        using TcpLatencyProbe probe = AttachProbe();
+        await using var server = new LoopbackEchoServer();
+        ulong sendBefore = probe.ReadCounter(TcpCounter.SendCalls);
+
+        await server.RoundTripsAsync(Requests);
+
+        TcpLatencySeries? serverSeries = Series(probe, TcpRole.Server, server.Port);
+        Assert.NotNull(serverSeries);
+        Assert.Equal((ulong)Requests, serverSeries.Count);
+        Assert.Equal(serverSeries.Count, serverSeries.Slots.Aggregate(0UL, (a, b) => a + b));
+        Assert.True(serverSeries.SumNs > 0);
+        TcpLatencySeries? clientSeries = Series(probe, TcpRole.Client, server.Port);
+        Assert.NotNull(clientSeries);
+        Assert.Equal((ulong)Requests, clientSeries.Count);
+        Assert.True(probe.ReadCounter(TcpCounter.SendCalls) - sendBefore >= 2 * Requests);
+    }
+
+    [SkippableFact]
+    public async Task DelayedResponsesLandInTheBucketOfTheirDelay()
+    {
+        const int Requests = 20;
+        using TcpLatencyProbe probe = AttachProbe();
+        await using var server = new LoopbackEchoServer(TimeSpan.FromMilliseconds(20));
+
+        await server.RoundTripsAsync(Requests);
+
+        TcpLatencySeries serverSeries = Series(probe, TcpRole.Server, server.Port)!;
+        int slot = Log2LatencyBuckets.SlotOf(20_000_000);
+        Assert.True(serverSeries.Slots[slot] >= Requests * 9 / 10, $"slot {slot} holds {serverSeries.Slots[slot]} of {Requests}: [{string.Join(",", serverSeries.Slots)}]");
+    }
+
+    [SkippableFact]
+    public async Task RestrictedToTracepointsTheOtherRungsAreReportedDisabled()
+    {
+        using TcpLatencyProbe probe = AttachProbe(new HashSet<HookRung> { HookRung.Tracepoint });
+        Assert.Equal(HookRung.Tracepoint, probe.Rung);
+        Assert.All(probe.Reports.Where(r => r.Rung != HookRung.Tracepoint), r => Assert.Equal("disabled by configuration", r.Reason));
+        await using var server = new LoopbackEchoServer();
+        await server.RoundTripsAsync(10);
+        Assert.Equal(10UL, Series(probe, TcpRole.Server, server.Port)!.Count);
+    }
+
+    [SkippableFact]
+    public void DisposeLeavesNoProgramLoaded()
+    {
+        HashSet<string> ours = [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.Programs).Concat(TcpLatencyProbe.Definition.Common).Select(p => p.ProgramName))];
+        TcpLatencyProbe probe = AttachProbe();
+        try
+        {
+            Assert.Contains(BpfTool.LoadedProgramNames(), ours.Contains);
+        }
+        finally
+        {
+            probe.Dispose();
+        }
+
+        Assert.DoesNotContain(BpfTool.LoadedProgramNames(), ours.Contains);
+    }
+}
