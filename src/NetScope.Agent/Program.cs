@@ -1,6 +1,7 @@
 using CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using NetScope.Agent.Configuration;
 using NetScope.Agent.Hosting;
 using NetScope.Agent.Probes;
 using NetScope.Native;
@@ -10,7 +11,7 @@ namespace NetScope.Agent;
 /// <summary>The netscope command line.</summary>
 internal static class Program
 {
-    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb)];
+    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb), typeof(CheckVerb)];
 
     public static async Task<int> Main(string[] args)
     {
@@ -31,6 +32,7 @@ internal static class Program
         return await result.MapResult(
             (RunVerb verb) => RunAsync(verb, args),
             (ProbeVerb verb) => Task.FromResult(Probe(verb)),
+            (CheckVerb verb) => Task.FromResult(Check(verb)),
             errors => Task.FromResult(errors.Any(e => e is HelpRequestedError or VersionRequestedError or HelpVerbRequestedError) ? 0 : 2));
     }
 
@@ -89,6 +91,21 @@ internal static class Program
         return 0;
     }
 
+    private static int Check(CheckVerb verb)
+    {
+        try
+        {
+            AgentConfig config = ConfigLoader.LoadFile(verb.Config);
+            Console.WriteLine($"{config.Source}: OK");
+            return 0;
+        }
+        catch (ConfigException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+    }
+
     private static bool TryBuildOptions(RunVerb verb, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AgentOptions? options, out LogLevel level)
     {
         options = null;
@@ -98,7 +115,19 @@ internal static class Program
             return false;
         }
 
-        if (!ListenAddress.TryParse(verb.Listen, out System.Net.IPEndPoint? listen, out string? error))
+        AgentConfig config;
+        try
+        {
+            config = verb.Config is null ? ConfigLoader.Parse(EmbeddedDefaultConfig.Text, EmbeddedDefaultConfig.SourceName) : ConfigLoader.LoadFile(verb.Config);
+        }
+        catch (ConfigException ex)
+        {
+            Console.Error.WriteLine($"netscope: invalid configuration:{Environment.NewLine}{ex.Message}");
+            return false;
+        }
+
+        System.Net.IPEndPoint listen = config.Listen;
+        if (verb.Listen is not null && !ListenAddress.TryParse(verb.Listen, out listen!, out string? error))
         {
             Console.Error.WriteLine($"netscope: {error}");
             return false;
@@ -118,8 +147,9 @@ internal static class Program
 
         options = new AgentOptions
         {
+            ConfigPath = verb.Config,
             Listen = listen,
-            AllowedRungs = rungs.Count == 0 ? new HashSet<HookRung>(Enum.GetValues<HookRung>()) : rungs,
+            AllowedRungs = rungs.Count == 0 ? config.Rungs : rungs,
         };
         return true;
     }

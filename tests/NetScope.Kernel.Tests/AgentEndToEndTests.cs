@@ -42,6 +42,7 @@ public partial class AgentEndToEndTests
             Assert.Contains("netscope_build_info{", metrics);
             Assert.Matches(@"netscope_tcp_send_calls_total [1-9]\d*", metrics);
             Assert.Equal("ok\n", await http.GetStringAsync($"http://127.0.0.1:{port}/healthz"));
+            Assert.Equal("ready\n", await http.GetStringAsync($"http://127.0.0.1:{port}/readyz"));
         }
         finally
         {
@@ -89,6 +90,12 @@ public partial class AgentEndToEndTests
             Assert.True(metrics is not null, $"agent did not serve /metrics within 10 s:\n{output}");
             Assert.Contains(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
 
+            // SIGHUP (systemctl reload) must not end the agent.
+            Assert.Equal(0, Kill(agent.Id, Sighup));
+            await Task.Delay(300);
+            Assert.False(agent.HasExited, $"SIGHUP ended the agent:\n{output}");
+            Assert.NotNull(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
+
             var stopping = Stopwatch.StartNew();
             Assert.Equal(0, Kill(agent.Id, Sigterm));
             Assert.True(await WaitForExitAsync(agent, TimeSpan.FromSeconds(5)), $"agent still running 5 s after SIGTERM:\n{output}");
@@ -120,6 +127,7 @@ public partial class AgentEndToEndTests
     }
 
     private const int Sigterm = 15;
+    private const int Sighup = 1;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,8 @@ internal static class AgentHost
         builder.Services.AddSingleton(new KernelFeatures());
         builder.Services.AddSingleton<RungSelector>();
         builder.Services.AddSingleton<BuildInfoMetric>();
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddHostedService<SignalHandlers>();
         builder.Services.AddSingleton<KernelPreparation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KernelPreparation>());
         builder.Services.AddSingleton<TcpLatencyService>();
@@ -47,6 +50,10 @@ internal static class AgentHost
         WebApplication app = builder.Build();
         app.Services.GetRequiredService<BuildInfoMetric>();
         app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
+        Readiness readiness = app.Services.GetRequiredService<Readiness>();
+        app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
+        app.Lifetime.ApplicationStarted.Register(() =>
+            app.Services.GetRequiredService<ILogger<WebApplication>>().LogInformation("Serving /metrics, /healthz and /readyz on http://{Listen}", options.Listen));
         return app;
     }
 }

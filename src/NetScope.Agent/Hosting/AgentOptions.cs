@@ -11,6 +11,9 @@ internal sealed class AgentOptions
 
     public IPEndPoint Listen { get; init; } = DefaultListen;
 
+    /// <summary>The --config file, or null for the embedded default.</summary>
+    public string? ConfigPath { get; init; }
+
     /// <summary>Rungs the probes may use (all by default; tests and `selftest` narrow it).</summary>
     public IReadOnlySet<HookRung> AllowedRungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
 

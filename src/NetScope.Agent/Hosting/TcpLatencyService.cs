@@ -26,9 +26,13 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly Lock _gate = new();
     private TcpLatencyProbe? _probe;
 
-    public TcpLatencyService(AgentOptions options, RungSelector selector, CollectorRegistry registry, ILogger<TcpLatencyService> logger)
+    private readonly Readiness _readiness;
+
+    public TcpLatencyService(AgentOptions options, RungSelector selector, CollectorRegistry registry, Readiness readiness, ILogger<TcpLatencyService> logger)
     {
         _options = options;
+        _readiness = readiness;
+        readiness.Expect();
         _selector = selector;
         _logger = logger;
         MetricFactory metrics = Metrics.WithCustomRegistry(registry);
@@ -60,6 +64,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             _probe = probe;
         }
 
+        _readiness.Ready();
         return Task.CompletedTask;
     }
 

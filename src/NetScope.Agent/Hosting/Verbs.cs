@@ -6,10 +6,13 @@ namespace NetScope.Agent.Hosting;
 [Verb("run", isDefault: true, HelpText = "Load the probes and serve Prometheus metrics (default verb).")]
 internal sealed class RunVerb
 {
-    [Option("listen", Default = "127.0.0.1:9745", HelpText = "ADDRESS:PORT for /metrics and /healthz. Loopback by default; use the pod or host address to let Prometheus scrape remotely.")]
-    public string Listen { get; set; } = "127.0.0.1:9745";
+    [Option("config", HelpText = "YAML config file (see docs/configuration.md). Without it the embedded default config is used.")]
+    public string? Config { get; set; }
 
-    [Option("rungs", Separator = ',', HelpText = "Hook rungs the TCP probes may use, best first: fentry,kprobe,tracepoint (default: all; the best that attaches wins).")]
+    [Option("listen", HelpText = "ADDRESS:PORT for /metrics, /healthz and /readyz; overrides the config's listen. Default 127.0.0.1:9745 (loopback): use the pod or host address to let Prometheus scrape remotely.")]
+    public string? Listen { get; set; }
+
+    [Option("rungs", Separator = ',', HelpText = "Hook rungs the TCP probes may use: fentry,kprobe,tracepoint; overrides the config's probes.rungs (default: all; the best that attaches wins).")]
     public IEnumerable<string> Rungs { get; set; } = [];
 
     [Option("log-level", Default = "Information", HelpText = "Minimum log level: Trace, Debug, Information, Warning, Error.")]
@@ -22,4 +25,12 @@ internal sealed class ProbeVerb
 {
     [Option("log-level", Default = "Warning", HelpText = "Minimum log level for libbpf and agent messages.")]
     public string LogLevel { get; set; } = "Warning";
+}
+
+/// <summary>`netscope check`.</summary>
+[Verb("check", HelpText = "Validate a config file without touching the kernel: prints every problem as FILE:LINE:COL and exits 1, or exits 0.")]
+internal sealed class CheckVerb
+{
+    [Option("config", Required = true, HelpText = "The YAML config file to validate.")]
+    public string Config { get; set; } = string.Empty;
 }

@@ -34,7 +34,8 @@ public class CommandLineTests
         (int exit, string error) = await RunAsync("run", "--help");
         Assert.Equal(0, exit);
         Assert.Contains("--listen", error);
-        Assert.Contains("Loopback by default", error);
+        Assert.Contains("loopback", error);
+        Assert.Contains("--config", error);
     }
 
     [Fact]
@@ -59,5 +60,69 @@ public class CommandLineTests
         (int exit, string error) = await RunAsync("explode");
         Assert.Equal(2, exit);
         Assert.Contains("unknown verb 'explode'", error);
+    }
+}
+
+[Collection("console")]
+public class CheckVerbTests
+{
+    [Fact]
+    public async Task CheckReportsProblemsWithPositionsAndExitsOne()
+    {
+        string path = Path.GetTempFileName();
+        TextWriter original = Console.Error;
+        using var error = new StringWriter();
+        try
+        {
+            await File.WriteAllTextAsync(path, "listen: 127.0.0.1:9745\nbogus: 1\n");
+            Console.SetError(error);
+            Assert.Equal(1, await Program.Main(["check", "--config", path]));
+            Assert.Contains($"{path}:2:1: unknown key 'bogus'", error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task CheckAcceptsAValidFile()
+    {
+        string path = Path.GetTempFileName();
+        TextWriter original = Console.Out;
+        using var output = new StringWriter();
+        try
+        {
+            await File.WriteAllTextAsync(path, "listen: 127.0.0.1:9745\n");
+            Console.SetOut(output);
+            Assert.Equal(0, await Program.Main(["check", "--config", path]));
+            Assert.Contains("OK", output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task RunWithAnInvalidConfigIsAUsageErrorBeforeTouchingTheKernel()
+    {
+        string path = Path.GetTempFileName();
+        TextWriter original = Console.Error;
+        using var error = new StringWriter();
+        try
+        {
+            await File.WriteAllTextAsync(path, "probes:\n  rungs: [uprobe]\n");
+            Console.SetError(error);
+            Assert.Equal(2, await Program.Main(["run", "--config", path]));
+            Assert.Contains($"{path}:2:11:", error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+            File.Delete(path);
+        }
     }
 }

@@ -1,0 +1,106 @@
+using System.Net;
+using NetScope.Agent.Configuration;
+using NetScope.Native;
+
+namespace NetScope.Agent.Tests.Configuration;
+
+public class ConfigLoaderTests
+{
+    private static ConfigException Invalid(string yaml) =>
+        Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "test.yaml"));
+
+    [Fact]
+    public void EmbeddedDefaultIsValidAndSafe()
+    {
+        AgentConfig config = ConfigLoader.Parse(EmbeddedDefaultConfig.Text, EmbeddedDefaultConfig.SourceName);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9745), config.Listen);
+        Assert.Equal(3, config.Rungs.Count);
+        Assert.Empty(config.Interfaces);
+    }
+
+    [Fact]
+    public void EmptyFileMeansDefaults() => Assert.Equal(9745, ConfigLoader.Parse("", "empty.yaml").Listen.Port);
+
+    [Fact]
+    public void ReadsEveryKey()
+    {
+        AgentConfig config = ConfigLoader.Parse("listen: '[::1]:9000'\nprobes:\n  rungs: [tracepoint]\ninterfaces: []\n", "x.yaml");
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9000), config.Listen);
+        Assert.Equal([HookRung.Tracepoint], config.Rungs);
+        Assert.Equal("x.yaml", config.Source);
+    }
+
+    [Fact]
+    public void UnknownKeyNamesFileLineAndColumn()
+    {
+        ConfigException ex = Invalid("listen: 127.0.0.1:9745\nlisten_port: 80\n");
+        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces)", Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void NestedUnknownKeyIsPositioned() =>
+        Assert.StartsWith("test.yaml:2:3: unknown key 'rung'", Assert.Single(Invalid("probes:\n  rung: [kprobe]\n").Errors));
+
+    [Fact]
+    public void BadListenIsPositioned() =>
+        Assert.StartsWith("test.yaml:1:9: listen: 'localhost' is not ADDRESS:PORT", Assert.Single(Invalid("listen: localhost\n").Errors));
+
+    [Fact]
+    public void BadAndDuplicateRungsAreAllReported()
+    {
+        ConfigException ex = Invalid("probes:\n  rungs: [uprobe, kprobe, kprobe]\n");
+        Assert.Equal(2, ex.Errors.Count);
+        Assert.StartsWith("test.yaml:2:11: probes.rungs: 'uprobe' is not one of", ex.Errors[0]);
+        Assert.StartsWith("test.yaml:2:27: probes.rungs: 'kprobe' is listed twice", ex.Errors[1]);
+    }
+
+    [Fact]
+    public void EmptyRungListIsRefused() =>
+        Assert.Contains("at least one rung", Assert.Single(Invalid("probes:\n  rungs: []\n").Errors));
+
+    [Fact]
+    public void WrongShapeIsRefused()
+    {
+        Assert.Contains("expected a list", Assert.Single(Invalid("interfaces: eth0\n").Errors));
+        Assert.Contains("expected a mapping", Assert.Single(Invalid("probes: yes\n").Errors));
+        Assert.Contains("expected a mapping", Assert.Single(Invalid("- a\n- b\n").Errors));
+    }
+
+    [Fact]
+    public void InterfacesAreRefusedUntilXdpShips() =>
+        Assert.Contains("not available in this build", Assert.Single(Invalid("interfaces: [eth0]\n").Errors));
+
+    [Fact]
+    public void BrokenYamlIsPositioned() =>
+        Assert.StartsWith("test.yaml:1:9: not valid YAML", Assert.Single(Invalid("listen: 'unterminated\n").Errors));
+
+    [Fact]
+    public void UnbalancedYamlIsAConfigError() => Assert.Single(Invalid("listen: [\nprobes: {\n").Errors);
+
+    [Fact]
+    public void UnreadableFileNamesThePath()
+    {
+        ConfigException ex = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile("/nonexistent/netscope.yaml"));
+        Assert.StartsWith("/nonexistent/netscope.yaml: cannot read", ex.Message);
+    }
+
+    [Fact]
+    public void DeployedConfigsAreValid()
+    {
+        string root = FindRepoRoot();
+        ConfigLoader.LoadFile(Path.Combine(root, "deploy/systemd/config.yaml"));
+    }
+
+    internal static string FindRepoRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NetScope.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+}
