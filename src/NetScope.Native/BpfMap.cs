@@ -174,6 +174,40 @@ public sealed unsafe class BpfMap
         return keys;
     }
 
+    /// <summary>
+    /// Inserts or replaces a value given as raw bytes (for data-driven callers such as packet corpora);
+    /// lengths must equal the map's key and value sizes.
+    /// </summary>
+    public void UpdateRaw(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
+    {
+        CheckRawLengths(key.Length, value.Length, perCpu: false);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            BpfErrors.Check(Interop.bpf_map_update_elem(Fd, k, v, (ulong)flags), "bpf_map_update_elem", Name);
+        }
+    }
+
+    /// <summary>Looks up a raw key into <paramref name="value"/> (per-CPU maps: one aligned slot per CPU); false when absent.</summary>
+    public bool TryLookupRaw(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        CheckRawLengths(key.Length, value.Length, IsPerCpu);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return LookupRaw(k, v);
+        }
+    }
+
+    private void CheckRawLengths(int keyLength, int valueLength, bool perCpu)
+    {
+        int expectedValue = perCpu ? ((ValueSize + 7) & ~7) * PossibleCpus : ValueSize;
+        if (keyLength != KeySize || valueLength != expectedValue)
+        {
+            throw new ArgumentException($"Map '{Name}' takes {KeySize}-byte keys and {expectedValue}-byte values; got {keyLength} and {valueLength}.");
+        }
+    }
+
     /// <summary>Number of possible CPUs: the length of a per-CPU value array.</summary>
     public static int PossibleCpus => s_possibleCpus.Value;
 
