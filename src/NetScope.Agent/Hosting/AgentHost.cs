@@ -53,7 +53,7 @@ internal static class AgentHost
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Services.GetRequiredService<ILogger<WebApplication>>().LogInformation("Serving /metrics, /healthz and /readyz on http://{Listen}", options.Listen));
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz and /readyz on http://{Listen}", options.Listen));
         return app;
     }
 }

@@ -31,7 +31,7 @@ command -v jq >/dev/null || die "jq not found"
 [ -f "$OBJ" ] || die "object $OBJ not found (build it first)"
 [ -f "$MANIFEST" ] || die "$MANIFEST not found (run generate.py)"
 [ "$(id -u)" -eq 0 ] || die "needs root (BPF_PROG_LOAD, bpffs)"
-if ! mountpoint -q /sys/fs/bpf; then
+if ! grep -q "^[^ ]* /sys/fs/bpf bpf " /proc/mounts; then
 	mount -t bpf bpf /sys/fs/bpf || die "bpffs is not mounted: mount -t bpf bpf /sys/fs/bpf"
 fi
 
