@@ -28,6 +28,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  */
 const volatile __u32 cfg_wakeup_min_bytes = 0;
 
+/*
+ * Clock for windows, block expiry and event timestamps, both CLOCK_MONOTONIC based:
+ * 0 = bpf_ktime_get_coarse_ns (default; jiffy resolution, 1-4 ms, ~20 ns cheaper per call here),
+ * 1 = bpf_ktime_get_ns (full resolution; for windows shorter than ~100 ms).
+ */
+const volatile __u32 cfg_precise_clock = 0;
+
 /* Sources never inspected nor dropped. Value ignored (user space writes 1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -112,7 +119,7 @@ struct hf_pkt {
 		__u8 b[HF_ADDR_LEN];
 		__u32 w[4];
 	} addr;			/* source, network order, IPv4 mapped */
-	__u64 now;		/* bpf_ktime_get_ns, 0 until first needed */
+	__u64 now;		/* CLOCK_MONOTONIC ns (see cfg_precise_clock), 0 until needed */
 	__u32 slot;		/* active rule slot, valid once have_slot */
 	__u16 dport;		/* host order */
 	__u8 family;		/* AF_INET / AF_INET6 */
@@ -147,7 +154,7 @@ static __always_inline void count(__u32 index)
 static __always_inline __u64 pkt_now(struct hf_pkt *pkt)
 {
 	if (!pkt->now)
-		pkt->now = bpf_ktime_get_ns();
+		pkt->now = cfg_precise_clock ? bpf_ktime_get_ns() : bpf_ktime_get_coarse_ns();
 	return pkt->now;
 }
 
