@@ -105,6 +105,10 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } hf_events SEC(".maps");
 
+/* Ring buffer records are untyped; this anchor puts struct hf_event into the object's BTF so user
+ * space can check its C# mirror against it (StructLayoutTests). */
+const struct hf_event *unused_hf_event __attribute__((unused));
+
 /* The counter blocks are addressed as base + enum value; keep both headers in step. */
 _Static_assert(HF_CNT_PARSE_BASE + PARSE_ERR_TCP_BAD_DOFF == HF_CNT_TCP_BAD_DOFF, "parse counters");
 _Static_assert(HF_CNT_PARSE_BASE + PARSE_ERR_MAX <= HF_CNT_RULE_MATCHES, "parse counters overlap");

@@ -7,9 +7,11 @@
 #ifndef NETSCOPE_TCP_LATENCY_H
 #define NETSCOPE_TCP_LATENCY_H
 
-/* Slot count of a latency histogram: 26 finite log2 slots (1 us .. 2^25 us = 33.5 s) + overflow. */
-#define NS_HIST_FINITE_SLOTS	26
-#define NS_HIST_SLOTS		(NS_HIST_FINITE_SLOTS + 1)
+/* Latency histograms: OpenTelemetry exponential buckets at scale 2 over microseconds (see
+ * bpf/include/histogram.h): an underflow slot (<= 1 us), 104 buckets up to 2^26 us, an overflow slot. */
+#define NS_EXP_SCALE		2
+#define NS_EXP_BUCKETS		104
+#define NS_HIST_SLOTS		(NS_EXP_BUCKETS + 2)
 
 enum tcp_role {
 	TCP_ROLE_UNKNOWN = 0,
@@ -26,7 +28,7 @@ struct tcp_lat_key {
 
 /* Value of tcp_lat_hist (per CPU): request/response latency. */
 struct tcp_lat_hist {
-	__u64 slots[NS_HIST_SLOTS];	/* counts, see bpf/include/histogram.h for bounds */
+	__u64 slots[NS_HIST_SLOTS];	/* counts, see bpf/include/histogram.h for the slot layout */
 	__u64 sum_ns;			/* sum of samples, nanoseconds */
 	__u64 count;			/* number of samples (== sum of slots) */
 };

@@ -148,6 +148,7 @@ internal static class Program
         options = new AgentOptions
         {
             ConfigPath = verb.Config,
+            Config = config with { Listen = listen },
             Listen = listen,
             AllowedRungs = rungs.Count == 0 ? config.Rungs : rungs,
         };

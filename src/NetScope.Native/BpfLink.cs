@@ -3,9 +3,10 @@ namespace NetScope.Native;
 /// <summary>An attachment of a program to a hook; disposing detaches it.</summary>
 public sealed class BpfLink : IDisposable
 {
-    private readonly SafeBpfLinkHandle _handle;
+    // A libbpf struct bpf_link (SafeBpfLinkHandle) or a raw link fd from bpf_link_create (SafeFileHandle: close(2) detaches).
+    private readonly System.Runtime.InteropServices.SafeHandle _handle;
 
-    internal BpfLink(SafeBpfLinkHandle handle, string description)
+    internal BpfLink(System.Runtime.InteropServices.SafeHandle handle, string description)
     {
         _handle = handle;
         Description = description;

@@ -73,10 +73,33 @@ public sealed class BpfProgram
 
     /// <summary>
     /// Attaches XDP through a bpf_link: the program detaches when the link's last fd closes, so a dead
-    /// agent fails open. Mode follows the kernel's choice (native when the driver supports it).
+    /// agent fails open. Native (driver) mode first; when the driver refuses it (EOPNOTSUPP/EINVAL, e.g.
+    /// virtio with offloads on), generic mode, which works on every interface at a higher cost.
     /// </summary>
-    public BpfLink AttachXdp(int ifindex, string interfaceName) =>
-        Link(Interop.bpf_program__attach_xdp(Checked(), ifindex), "bpf_program__attach_xdp", interfaceName);
+    public BpfLink AttachXdp(int ifindex, string interfaceName, out XdpMode mode)
+    {
+        SafeBpfLinkHandle native = Interop.bpf_program__attach_xdp(Checked(), ifindex);
+        if (!native.IsInvalid)
+        {
+            mode = XdpMode.Native;
+            return new BpfLink(native, $"{Name} -> {interfaceName} (xdp native)");
+        }
+
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        native.Dispose();
+        if (errno is not (Errno.EOPNOTSUPP or Errno.EINVAL or Errno.ENOTSUPP))
+        {
+            throw BpfErrors.Create(errno, "bpf_program__attach_xdp", $"{Name} -> {interfaceName}");
+        }
+
+        unsafe
+        {
+            var opts = new Interop.bpf_link_create_opts { sz = (nuint)sizeof(Interop.bpf_link_create_opts), flags = Interop.XDP_FLAGS_SKB_MODE };
+            int fd = BpfErrors.Check(Interop.bpf_link_create(Fd, ifindex, Interop.BPF_XDP, &opts), "bpf_link_create(xdp generic)", $"{Name} -> {interfaceName}");
+            mode = XdpMode.Generic;
+            return new BpfLink(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), $"{Name} -> {interfaceName} (xdp generic)");
+        }
+    }
 
     private nint Checked()
     {

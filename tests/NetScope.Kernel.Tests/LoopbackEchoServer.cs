@@ -71,7 +71,14 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
                     await stream.ReadExactlyAsync(buffer, _stop.Token);
                     if (_delay > TimeSpan.Zero)
                     {
-                        await Task.Delay(_delay, _stop.Token);
+                        // Task.Delay alone overshoots by a timer tick or more; sleep most of the delay,
+                        // then spin to the exact moment so the kernel sees the intended latency.
+                        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                        await Task.Delay(_delay - TimeSpan.FromMilliseconds(2), _stop.Token);
+                        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < _delay)
+                        {
+                            Thread.SpinWait(100);
+                        }
                     }
 
                     await stream.WriteAsync(buffer, _stop.Token);

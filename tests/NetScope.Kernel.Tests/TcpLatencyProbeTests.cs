@@ -75,7 +75,7 @@ public class TcpLatencyProbeTests
         await server.RoundTripsAsync(Requests);
 
         TcpLatencySeries serverSeries = Series(probe, TcpRole.Server, server.Port)!;
-        int slot = Log2LatencyBuckets.SlotOf(20_000_000);
+        int slot = ExponentialBuckets.SlotOf(20_000_000);
         Assert.True(serverSeries.Slots[slot] >= Requests * 9 / 10, $"slot {slot} holds {serverSeries.Slots[slot]} of {Requests}: [{string.Join(",", serverSeries.Slots)}]");
     }
 

@@ -1,12 +1,13 @@
 using System.Net;
+using NetScope.Agent.Probes;
 using NetScope.Native;
 
 namespace NetScope.Agent.Configuration;
 
-/// <summary>The validated YAML configuration (see docs/configuration.md). Immutable.</summary>
+/// <summary>The validated YAML configuration (see docs/configuration.md and docs/rules.md). Immutable.</summary>
 internal sealed record AgentConfig
 {
-    /// <summary>Where the config came from (a path, or "embedded default").</summary>
+    /// <summary>Where the config came from (a path, or "embedded default config").</summary>
     public string Source { get; init; } = EmbeddedDefaultConfig.SourceName;
 
     /// <summary>HTTP listener for /metrics, /healthz, /readyz.</summary>
@@ -15,6 +16,50 @@ internal sealed record AgentConfig
     /// <summary>Rungs the tracing probes may use, best first.</summary>
     public IReadOnlySet<HookRung> Rungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
 
-    /// <summary>Interfaces for the XDP flood filter (empty: XDP off).</summary>
-    public IReadOnlyList<string> Interfaces { get; init; } = [];
+    /// <summary>
+    /// Interfaces for the XDP flood filter: null when the key is absent (the interface holding the
+    /// default route), empty for `interfaces: []` (XDP off).
+    /// </summary>
+    public IReadOnlyList<string>? Interfaces { get; init; }
+
+    /// <summary>Sources never dropped (loopback and the listen address are added by the compiler).</summary>
+    public IReadOnlyList<IPNetwork> Allow { get; init; } = [];
+
+    /// <summary>Flood rules, in file order.</summary>
+    public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+}
+
+/// <summary>Requests per window, e.g. 50/1s.</summary>
+/// <param name="Count">Matching packets allowed per source per window.</param>
+/// <param name="Window">Window length.</param>
+internal sealed record Rate(uint Count, TimeSpan Window);
+
+/// <summary>One validated rule of `rules:` (docs/rules.md).</summary>
+internal sealed record RuleConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>TCP destination ports; empty = any.</summary>
+    public IReadOnlyList<ushort> Ports { get; init; } = [];
+
+    /// <summary>HTTP methods; empty = any (requests rules only).</summary>
+    public IReadOnlyList<HfMethod> Methods { get; init; } = [];
+
+    /// <summary>Request path prefix (ASCII, at most 32 bytes); null = any.</summary>
+    public string? PathPrefix { get; init; }
+
+    /// <summary>Source networks; empty = any source.</summary>
+    public IReadOnlyList<IPNetwork> Sources { get; init; } = [];
+
+    public HfCountKind Count { get; init; } = HfCountKind.Requests;
+
+    /// <summary>Null: static rule (every matching packet).</summary>
+    public Rate? Threshold { get; init; }
+
+    public HfAction Action { get; init; } = HfAction.Alert;
+
+    public HfMode Mode { get; init; } = HfMode.Enforce;
+
+    /// <summary>Block duration after crossing the threshold (drop rules); null = no block.</summary>
+    public TimeSpan? BlockFor { get; init; }
 }

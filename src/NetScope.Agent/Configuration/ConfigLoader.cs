@@ -13,10 +13,9 @@ namespace NetScope.Agent.Configuration;
 /// </summary>
 internal sealed class ConfigLoader
 {
-    private readonly string _source;
-    private readonly List<string> _errors = [];
+    private readonly ConfigNodeReader _reader;
 
-    private ConfigLoader(string source) => _source = source;
+    private ConfigLoader(string source) => _reader = new ConfigNodeReader(source);
 
     /// <summary>Loads a file; throws <see cref="ConfigException"/> listing every problem.</summary>
     public static AgentConfig LoadFile(string path)
@@ -39,9 +38,9 @@ internal sealed class ConfigLoader
     {
         var loader = new ConfigLoader(source);
         AgentConfig config = loader.Read(yaml);
-        if (loader._errors.Count > 0)
+        if (loader._reader.Errors.Count > 0)
         {
-            throw new ConfigException(loader._errors);
+            throw new ConfigException(loader._reader.Errors);
         }
 
         return config with { Source = source };
@@ -56,13 +55,13 @@ internal sealed class ConfigLoader
         }
         catch (YamlException ex)
         {
-            Error(ex.Start, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
+            _reader.Error(ex.Start, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
             return new AgentConfig();
         }
         catch (InvalidOperationException ex)
         {
             // YamlDotNet's representation model reports some structural errors without a position.
-            _errors.Add($"{_source}: not valid YAML: {ex.Message}");
+            _reader.Error($"not valid YAML: {ex.Message}");
             return new AgentConfig();
         }
 
@@ -73,41 +72,25 @@ internal sealed class ConfigLoader
 
         if (stream.Documents.Count > 1)
         {
-            Error(stream.Documents[1].RootNode.Start, "only one YAML document is allowed");
+            _reader.Error(stream.Documents[1].RootNode.Start, "only one YAML document is allowed");
         }
 
         var config = new AgentConfig();
-        YamlMappingNode? root = AsMapping(stream.Documents[0].RootNode, "the config");
-        if (root is null)
+        var rules = new RulesSectionReader(_reader);
+        _reader.Mapping(stream.Documents[0].RootNode, "the config", new Dictionary<string, Action<YamlNode>>
         {
-            return config;
-        }
-
-        foreach ((YamlNode keyNode, YamlNode value) in root.Children)
-        {
-            switch (Key(keyNode))
-            {
-                case "listen":
-                    config = config with { Listen = ReadListen(value) ?? config.Listen };
-                    break;
-                case "probes":
-                    config = ReadProbes(value, config);
-                    break;
-                case "interfaces":
-                    config = config with { Interfaces = ReadInterfaces(value) };
-                    break;
-                default:
-                    UnknownKey(keyNode, "listen, probes, interfaces");
-                    break;
-            }
-        }
-
+            ["listen"] = value => config = config with { Listen = ReadListen(value) ?? config.Listen },
+            ["probes"] = value => config = ReadProbes(value, config),
+            ["interfaces"] = value => config = config with { Interfaces = rules.ReadInterfaces(value) },
+            ["allow"] = value => config = config with { Allow = rules.ReadNetworks(value, "allow") },
+            ["rules"] = value => config = config with { Rules = rules.ReadRules(value) },
+        });
         return config;
     }
 
     private IPEndPoint? ReadListen(YamlNode node)
     {
-        string? text = Scalar(node, "listen");
+        string? text = _reader.Scalar(node, "listen");
         if (text is null)
         {
             return null;
@@ -115,7 +98,7 @@ internal sealed class ConfigLoader
 
         if (!ListenAddress.TryParse(text, out IPEndPoint? endpoint, out _))
         {
-            Error(node.Start, $"listen: '{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:9745 or [::1]:9745)");
+            _reader.Error(node.Start, $"listen: '{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:9745 or [::1]:9745)");
         }
 
         return endpoint;
@@ -123,100 +106,31 @@ internal sealed class ConfigLoader
 
     private AgentConfig ReadProbes(YamlNode node, AgentConfig config)
     {
-        YamlMappingNode? probes = AsMapping(node, "probes");
-        if (probes is null)
+        _reader.Mapping(node, "probes", new Dictionary<string, Action<YamlNode>>
         {
-            return config;
-        }
-
-        foreach ((YamlNode keyNode, YamlNode value) in probes.Children)
-        {
-            if (Key(keyNode) != "rungs")
+            ["rungs"] = value =>
             {
-                UnknownKey(keyNode, "rungs");
-                continue;
-            }
-
-            var rungs = new HashSet<HookRung>();
-            foreach ((YamlNode item, string text) in Sequence(value, "probes.rungs"))
-            {
-                if (!Names.TryParse(text, out HookRung rung))
+                var rungs = new HashSet<HookRung>();
+                foreach ((YamlNode item, string text) in _reader.Sequence(value, "probes.rungs"))
                 {
-                    Error(item.Start, $"probes.rungs: '{text}' is not one of fentry, kprobe, tracepoint");
+                    if (!Names.TryParse(text, out HookRung rung))
+                    {
+                        _reader.Error(item.Start, $"probes.rungs: '{text}' is not one of fentry, kprobe, tracepoint");
+                    }
+                    else if (!rungs.Add(rung))
+                    {
+                        _reader.Error(item.Start, $"probes.rungs: '{text}' is listed twice");
+                    }
                 }
-                else if (!rungs.Add(rung))
+
+                if (rungs.Count == 0 && value is YamlSequenceNode)
                 {
-                    Error(item.Start, $"probes.rungs: '{text}' is listed twice");
+                    _reader.Error(value.Start, "probes.rungs: at least one rung is needed");
                 }
-            }
 
-            if (rungs.Count == 0 && value is YamlSequenceNode)
-            {
-                Error(value.Start, "probes.rungs: at least one rung is needed");
-            }
-
-            config = config with { Rungs = rungs.Count == 0 ? config.Rungs : rungs };
-        }
-
+                config = config with { Rungs = rungs.Count == 0 ? config.Rungs : rungs };
+            },
+        });
         return config;
     }
-
-    private List<string> ReadInterfaces(YamlNode node)
-    {
-        var names = new List<string>();
-        foreach ((YamlNode item, string text) in Sequence(node, "interfaces"))
-        {
-            Error(item.Start, $"interfaces: '{text}': the XDP flood filter is not available in this build; use interfaces: []");
-            names.Add(text);
-        }
-
-        return names;
-    }
-
-    private IEnumerable<(YamlNode Node, string Text)> Sequence(YamlNode node, string key)
-    {
-        if (node is not YamlSequenceNode sequence)
-        {
-            Error(node.Start, $"{key}: expected a list, e.g. [a, b]");
-            yield break;
-        }
-
-        foreach (YamlNode item in sequence.Children)
-        {
-            string? text = Scalar(item, key);
-            if (text is not null)
-            {
-                yield return (item, text);
-            }
-        }
-    }
-
-    private string? Scalar(YamlNode node, string key)
-    {
-        if (node is YamlScalarNode { Value: { Length: > 0 } value })
-        {
-            return value;
-        }
-
-        Error(node.Start, $"{key}: expected a value");
-        return null;
-    }
-
-    private YamlMappingNode? AsMapping(YamlNode node, string what)
-    {
-        if (node is YamlMappingNode mapping)
-        {
-            return mapping;
-        }
-
-        Error(node.Start, $"{what}: expected a mapping of keys to values");
-        return null;
-    }
-
-    private static string Key(YamlNode node) => node is YamlScalarNode { Value: { } value } ? value : string.Empty;
-
-    private void UnknownKey(YamlNode keyNode, string known) =>
-        Error(keyNode.Start, $"unknown key '{Key(keyNode)}' (known here: {known})");
-
-    private void Error(Mark mark, string message) => _errors.Add($"{_source}:{mark.Line}:{mark.Column}: {message}");
 }

@@ -47,9 +47,20 @@ internal static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpLatencyService>());
         builder.Services.AddSingleton<IKernelHistogramSource>(sp => sp.GetRequiredService<TcpLatencyService>());
 
+        // XDP HTTP-flood filter: the service owns the per-interface objects and applies rule sets.
+        builder.Services.AddSingleton<HttpFloodService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HttpFloodService>());
+        builder.Services.AddSingleton<Rules.IFloodRuleSink>(sp => sp.GetRequiredService<HttpFloodService>());
+        builder.Services.AddSingleton<IFloodView>(sp => sp.GetRequiredService<HttpFloodService>());
+
+        // Rules: loads, validates and compiles the config's rules at start and on every reload.
+        builder.Services.AddSingleton<RulesReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RulesReloader>());
+
         WebApplication app = builder.Build();
         app.Services.GetRequiredService<BuildInfoMetric>();
         app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
+        app.MapFloodApi(app.Services.GetRequiredService<IFloodView>());
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -14,6 +14,12 @@ internal sealed class AgentOptions
     /// <summary>The --config file, or null for the embedded default.</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>
+    /// The configuration validated at start. Hosts built without one (tests) get no XDP interfaces and
+    /// no rules, so they never attach to a real interface by accident.
+    /// </summary>
+    public Configuration.AgentConfig Config { get; init; } = new() { Interfaces = [] };
+
     /// <summary>Rungs the probes may use (all by default; tests and `selftest` narrow it).</summary>
     public IReadOnlySet<HookRung> AllowedRungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
 

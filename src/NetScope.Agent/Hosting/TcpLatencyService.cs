@@ -17,6 +17,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 {
     private static readonly string[] s_labelNames = ["role", "port"];
 
+    /// <summary>OTel scale of the Prometheus buckets: 0 = powers of two from 1 µs, merged exactly from the kernel's scale 2.</summary>
+    private const int PrometheusScale = 0;
+
     private readonly AgentOptions _options;
     private readonly RungSelector _selector;
     private readonly ILogger<TcpLatencyService> _logger;
@@ -94,11 +97,15 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         var series = latency
             .Where(s => s.Role != TcpRole.Unknown)
             .OrderBy(s => s.Role).ThenBy(s => s.Port)
-            .Select(s => new KernelHistogramSeries(
-                [s.Role == TcpRole.Server ? "server" : "client", s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                Log2LatencyBuckets.UpperBoundsSeconds,
-                s.Slots,
-                s.SumNs / 1e9))
+            .Select(s =>
+            {
+                (double[] bounds, ulong[] counts) = ExponentialBuckets.Merge(s.Slots, PrometheusScale);
+                return new KernelHistogramSeries(
+                    [s.Role == TcpRole.Server ? "server" : "client", s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                    bounds,
+                    counts,
+                    s.SumNs / 1e9);
+            })
             .ToList();
         return
         [

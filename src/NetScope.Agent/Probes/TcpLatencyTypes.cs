@@ -26,8 +26,8 @@ internal struct TcpLatKey
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct TcpLatHist
 {
-    /// <summary>NS_HIST_SLOTS in bpf/tcp_latency.h.</summary>
-    public const int SlotCount = 27;
+    /// <summary>NS_HIST_SLOTS in bpf/tcp_latency.h: underflow, 104 scale-2 buckets, overflow.</summary>
+    public const int SlotCount = 106;
 
     public fixed ulong Slots[SlotCount];
     public ulong SumNs;

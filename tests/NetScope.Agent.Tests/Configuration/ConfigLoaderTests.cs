@@ -15,7 +15,8 @@ public class ConfigLoaderTests
         AgentConfig config = ConfigLoader.Parse(EmbeddedDefaultConfig.Text, EmbeddedDefaultConfig.SourceName);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9745), config.Listen);
         Assert.Equal(3, config.Rungs.Count);
-        Assert.Empty(config.Interfaces);
+        Assert.Null(config.Interfaces);
+        Assert.Empty(config.Rules);
     }
 
     [Fact]
@@ -34,12 +35,12 @@ public class ConfigLoaderTests
     public void UnknownKeyNamesFileLineAndColumn()
     {
         ConfigException ex = Invalid("listen: 127.0.0.1:9745\nlisten_port: 80\n");
-        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces)", Assert.Single(ex.Errors));
+        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules)", Assert.Single(ex.Errors));
     }
 
     [Fact]
     public void NestedUnknownKeyIsPositioned() =>
-        Assert.StartsWith("test.yaml:2:3: unknown key 'rung'", Assert.Single(Invalid("probes:\n  rung: [kprobe]\n").Errors));
+        Assert.StartsWith("test.yaml:2:3: probes: unknown key 'rung'", Assert.Single(Invalid("probes:\n  rung: [kprobe]\n").Errors));
 
     [Fact]
     public void BadListenIsPositioned() =>
@@ -67,8 +68,12 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void InterfacesAreRefusedUntilXdpShips() =>
-        Assert.Contains("not available in this build", Assert.Single(Invalid("interfaces: [eth0]\n").Errors));
+    public void InterfacesAbsentMeansDefaultRouteAndEmptyMeansOff()
+    {
+        Assert.Null(ConfigLoader.Parse("listen: 127.0.0.1:9745\n", "x").Interfaces);
+        Assert.Empty(ConfigLoader.Parse("interfaces: []\n", "x").Interfaces!);
+        Assert.Equal(["eth0", "veth1"], ConfigLoader.Parse("interfaces: [eth0, veth1]\n", "x").Interfaces!);
+    }
 
     [Fact]
     public void BrokenYamlIsPositioned() =>

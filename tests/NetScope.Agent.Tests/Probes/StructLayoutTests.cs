@@ -16,6 +16,13 @@ public sealed class StructLayoutTests : IDisposable
     {
         { "tcp_latency", "tcp_lat_key", typeof(TcpLatKey) },
         { "tcp_latency", "tcp_lat_hist", typeof(TcpLatHist) },
+        { "http_flood", "hf_lpm_key", typeof(HfLpmKey) },
+        { "http_flood", "hf_rule", typeof(HfRule) },
+        { "http_flood", "hf_state_key", typeof(HfStateKey) },
+        { "http_flood", "hf_state", typeof(HfState) },
+        { "http_flood", "hf_block_key", typeof(HfBlockKey) },
+        { "http_flood", "hf_block", typeof(HfBlock) },
+        { "http_flood", "hf_event", typeof(HfEvent) },
     };
 
     [Theory]
