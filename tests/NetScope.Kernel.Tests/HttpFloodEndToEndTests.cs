@@ -157,6 +157,17 @@ public class HttpFloodEndToEndTests
     }
 
     [SkippableFact]
+    public void MapSizesFromTheConfigAreApplied()
+    {
+        KernelTestGuard.Require();
+        TestKernel.Prepare();
+        using FloodTestNetwork network = FloodTestNetwork.Create();
+        using HttpFloodProbe probe = network.InServerNamespace(() => HttpFloodProbe.Attach(FloodTestNetwork.ServerInterface, TestKernel.Logger, new XdpLimits(4096, 2048)));
+        Assert.Equal(4096, probe.MapMaxEntries("hf_src_state"));
+        Assert.Equal(2048, probe.MapMaxEntries("hf_blocks"));
+    }
+
+    [SkippableFact]
     public void AttachToAMissingInterfaceNamesIt()
     {
         KernelTestGuard.Require();

@@ -27,7 +27,15 @@ internal sealed record AgentConfig
 
     /// <summary>Flood rules, in file order.</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+
+    /// <summary>Sizes of the XDP per-source maps (applied when the filter attaches).</summary>
+    public XdpLimits Xdp { get; init; } = new();
 }
+
+/// <summary>`xdp:` map sizes. LRU maps: when full, the least recently seen source is forgotten.</summary>
+/// <param name="MaxTrackedSources">hf_src_state entries: (source, rate rule) pairs counted at once.</param>
+/// <param name="MaxBlockedSources">hf_blocks entries: sources blocked at once.</param>
+internal sealed record XdpLimits(int MaxTrackedSources = 65536, int MaxBlockedSources = 65536);
 
 /// <summary>Requests per window, e.g. 50/1s.</summary>
 /// <param name="Count">Matching packets allowed per source per window.</param>

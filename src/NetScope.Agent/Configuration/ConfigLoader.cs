@@ -84,8 +84,37 @@ internal sealed class ConfigLoader
             ["interfaces"] = value => config = config with { Interfaces = rules.ReadInterfaces(value) },
             ["allow"] = value => config = config with { Allow = rules.ReadNetworks(value, "allow") },
             ["rules"] = value => config = config with { Rules = rules.ReadRules(value) },
+            ["xdp"] = value => config = config with { Xdp = ReadXdpLimits(value, config.Xdp) },
         });
         return config;
+    }
+
+    private XdpLimits ReadXdpLimits(YamlNode node, XdpLimits limits)
+    {
+        _reader.Mapping(node, "xdp", new Dictionary<string, Action<YamlNode>>
+        {
+            ["max_tracked_sources"] = value => limits = limits with { MaxTrackedSources = ReadMapSize(value, "xdp.max_tracked_sources") ?? limits.MaxTrackedSources },
+            ["max_blocked_sources"] = value => limits = limits with { MaxBlockedSources = ReadMapSize(value, "xdp.max_blocked_sources") ?? limits.MaxBlockedSources },
+        });
+        return limits;
+    }
+
+    private int? ReadMapSize(YamlNode node, string key)
+    {
+        const int Min = 1024, Max = 16 * 1024 * 1024;
+        string? text = _reader.Scalar(node, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) || size is < Min or > Max)
+        {
+            _reader.Error(node.Start, $"{key}: '{text}' must be a whole number from {Min} to {Max}");
+            return null;
+        }
+
+        return size;
     }
 
     private IPEndPoint? ReadListen(YamlNode node)

@@ -59,7 +59,7 @@ internal sealed class HttpFloodService : IHostedService, IFloodRuleSink, IFloodV
         {
             try
             {
-                HttpFloodProbe probe = HttpFloodProbe.Attach(name, _logger);
+                HttpFloodProbe probe = HttpFloodProbe.Attach(name, _logger, _options.Config.Xdp);
                 attached.Add(probe);
                 statuses.Add(new FloodInterfaceStatus(name, true));
                 _logger.LogInformation("XDP HTTP-flood filter attached to {Interface} (ifindex {Index})", name, probe.InterfaceIndex);

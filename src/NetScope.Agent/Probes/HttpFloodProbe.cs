@@ -83,12 +83,15 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     /// <summary>hf_events records too short to decode (a mismatched object).</summary>
     public long EventsMalformed => Interlocked.Read(ref _eventsMalformed);
 
+    /// <summary>Capacity of one of the object's maps (as sized at load).</summary>
+    public int MapMaxEntries(string mapName) => _object.FindMap(mapName).MaxEntries;
+
     /// <summary>
     /// Loads a fresh copy of the object and attaches it to <paramref name="interfaceName"/>, resolved in
     /// the calling thread's network namespace. Every failure names the interface; EPERM on attach names
     /// CAP_NET_ADMIN (see <see cref="BpfErrors"/>).
     /// </summary>
-    public static HttpFloodProbe Attach(string interfaceName, ILogger logger)
+    public static HttpFloodProbe Attach(string interfaceName, ILogger logger, Configuration.XdpLimits? limits = null)
     {
         BpfObject? bpf = null;
         BpfLink? link = null;
@@ -96,6 +99,9 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
         {
             int ifindex = NetworkInterfaces.IndexOf(interfaceName);
             bpf = BpfObject.OpenMemory(EmbeddedBpfObjects.Read(ObjectName), ObjectName);
+            limits ??= new Configuration.XdpLimits();
+            bpf.FindMap("hf_src_state").MaxEntries = limits.MaxTrackedSources;
+            bpf.FindMap("hf_blocks").MaxEntries = limits.MaxBlockedSources;
             bpf.Load();
             using (LibbpfLogging.DowngradeWarnings())
             {

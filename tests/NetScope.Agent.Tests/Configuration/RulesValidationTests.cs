@@ -146,4 +146,12 @@ public class RulesValidationTests
         ConfigException ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("allow: [bogus]\nrules:\n  - {name: a, match: {ports: [0]}, action: maybe}\n", "r"));
         Assert.Equal(3, ex.Errors.Count);
     }
+
+    [Fact]
+    public void XdpMapSizesAreReadAndBounded()
+    {
+        Assert.Equal(new XdpLimits(200_000, 4096), ConfigLoader.Parse("xdp: {max_tracked_sources: 200000, max_blocked_sources: 4096}\n", "r").Xdp);
+        Assert.Equal(new XdpLimits(), ConfigLoader.Parse("", "r").Xdp);
+        Assert.Contains("must be a whole number from 1024", Only("xdp: {max_tracked_sources: 10}\n"));
+    }
 }
