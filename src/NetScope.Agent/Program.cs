@@ -49,6 +49,18 @@ internal static class Program
             return 2;
         }
 
+        SingleInstanceGuard instance;
+        try
+        {
+            instance = SingleInstanceGuard.Acquire();
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"netscope: {ex.Message}");
+            return 1;
+        }
+
+        using SingleInstanceGuard held = instance;
         WebApplication app = AgentHost.Build(options, level);
         try
         {

@@ -11,17 +11,12 @@ namespace NetScope.Kernel.Tests;
 
 [Collection("kernel")]
 [Trait("Category", "Kernel")]
-public partial class AgentEndToEndTests
+public class AgentEndToEndTests
 {
     private static readonly HashSet<string> s_ourPrograms =
         [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.Programs).Concat(TcpLatencyProbe.Definition.Common).Select(p => p.ProgramName))];
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => AgentProcess.FreePort();
 
     [SkippableFact]
     public async Task MetricsReportEveryRequestToALocalServer()
@@ -57,78 +52,35 @@ public partial class AgentEndToEndTests
     public async Task SigtermStopsTheAgentProcessWithinFiveSecondsAndUnloadsEverything()
     {
         KernelTestGuard.Require();
-        int port = FreePort();
-        string dll = Path.Combine(AppContext.BaseDirectory, "netscope.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" run --listen 127.0.0.1:{port}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process agent = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        agent.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        agent.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        agent.BeginOutputReadLine();
-        agent.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var ready = Stopwatch.StartNew();
-            string? metrics = null;
-            while (metrics is null && ready.Elapsed < TimeSpan.FromSeconds(10) && !agent.HasExited)
-            {
-                try
-                {
-                    metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(100);
-                }
-            }
+        using AgentProcess agent = AgentProcess.Start();
+        Assert.True(await agent.WaitReadyAsync(TimeSpan.FromSeconds(10)), $"agent not ready within 10 s:\n{agent.Output}");
+        Assert.Contains(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
-            Assert.True(metrics is not null, $"agent did not serve /metrics within 10 s:\n{output}");
-            Assert.Contains(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
+        // SIGHUP (systemctl reload) must not end the agent.
+        agent.Signal(AgentProcess.Sighup);
+        await Task.Delay(300);
+        Assert.False(agent.HasExited, $"SIGHUP ended the agent:\n{agent.Output}");
+        Assert.NotNull(await http.GetStringAsync($"http://127.0.0.1:{agent.Port}/metrics"));
 
-            // SIGHUP (systemctl reload) must not end the agent.
-            Assert.Equal(0, Kill(agent.Id, Sighup));
-            await Task.Delay(300);
-            Assert.False(agent.HasExited, $"SIGHUP ended the agent:\n{output}");
-            Assert.NotNull(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
-
-            var stopping = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(agent.Id, Sigterm));
-            Assert.True(await WaitForExitAsync(agent, TimeSpan.FromSeconds(5)), $"agent still running 5 s after SIGTERM:\n{output}");
-            Assert.Equal(0, agent.ExitCode);
-            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5));
-            Assert.DoesNotContain(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
-        }
-        finally
-        {
-            if (!agent.HasExited)
-            {
-                agent.Kill(entireProcessTree: true);
-            }
-        }
+        var stopping = Stopwatch.StartNew();
+        agent.Signal(AgentProcess.Sigterm);
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(5)), $"agent still running 5 s after SIGTERM:\n{agent.Output}");
+        Assert.Equal(0, agent.ExitCode);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
     }
 
-    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
+    [SkippableFact]
+    public async Task ASecondAgentRefusesToStart()
     {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        KernelTestGuard.Require();
+        using AgentProcess first = AgentProcess.Start();
+        Assert.True(await first.WaitReadyAsync(TimeSpan.FromSeconds(10)), first.Output);
+        using AgentProcess second = AgentProcess.Start();
+        Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(10)), second.Output);
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("another NetScope agent is already running", second.Output);
+        Assert.False(first.HasExited);
     }
-
-    private const int Sigterm = 15;
-    private const int Sighup = 1;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -6,6 +6,20 @@ namespace NetScope.Kernel.Tests;
 /// <summary>Asks bpftool what the kernel has loaded, independently of libbpf and the agent.</summary>
 internal static class BpfTool
 {
+    /// <summary>How many BPF programs, maps and links the kernel holds (bpftool prog/map/link show).</summary>
+    public static (int Programs, int Maps, int Links) Counts() => (Count("prog"), Count("map"), Count("link"));
+
+    private static int Count(string kind)
+    {
+        var start = new ProcessStartInfo("bpftool", $"--json {kind} show") { RedirectStandardOutput = true };
+        using Process process = Process.Start(start)!;
+        string json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.StandardOutput.Dispose(); // Process.Dispose leaves redirected pipes to the finalizer
+        using JsonDocument doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        return doc.RootElement.GetArrayLength();
+    }
+
     /// <summary>Names of every loaded BPF program (the kernel keeps the first 15 characters).</summary>
     public static List<string> LoadedProgramNames()
     {
