@@ -45,14 +45,19 @@ internal sealed partial class AgentProcess : IDisposable
     /// Starts `netscope run --listen 127.0.0.1:PORT --config FILE` plus <paramref name="extraArgs"/>; the config
     /// holds <paramref name="configYaml"/> (by default XDP off, so tests never touch the host's interfaces).
     /// </summary>
-    public static AgentProcess Start(string configYaml = "interfaces: []\n", params string[] extraArgs)
+    public static AgentProcess Start(string configYaml = "interfaces: []\n", params string[] extraArgs) =>
+        StartWrapped([], configYaml, extraArgs);
+
+    /// <summary>As <see cref="Start"/>, run through <paramref name="wrapper"/> (e.g. setpriv ... --).</summary>
+    public static AgentProcess StartWrapped(string[] wrapper, string configYaml, params string[] extraArgs)
     {
         int port = FreePort();
         string config = Path.Combine(Path.GetTempPath(), $"netscope-test-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(config, configYaml);
         extraArgs = ["--config", config, .. extraArgs];
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "netscope.dll"), "run", "--listen", $"127.0.0.1:{port}", .. extraArgs])
+        string[] command = [.. wrapper, "dotnet", Path.Combine(AppContext.BaseDirectory, "netscope.dll"), "run", "--listen", $"127.0.0.1:{port}", .. extraArgs];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in command[1..])
         {
             start.ArgumentList.Add(arg);
         }

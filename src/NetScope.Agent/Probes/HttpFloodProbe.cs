@@ -102,9 +102,11 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
             limits ??= new Configuration.XdpLimits();
             bpf.FindMap("hf_src_state").MaxEntries = limits.MaxTrackedSources;
             bpf.FindMap("hf_blocks").MaxEntries = limits.MaxBlockedSources;
-            bpf.Load();
             using (LibbpfLogging.DowngradeWarnings())
             {
+                // Expected refusals (no CAP_NET_ADMIN, native XDP unsupported) are reported below in one
+                // line naming the interface; libbpf's own guesses (e.g. "raise ulimit -l") would mislead.
+                bpf.Load();
                 // A refused native attach is expected on many virtual NICs; AttachXdp falls back to generic.
                 link = bpf.FindProgram(ProgramName).AttachXdp(ifindex, interfaceName, out XdpMode mode);
                 logger.LogInformation("XDP HTTP-flood filter attached to {Interface} in {Mode} mode", interfaceName, mode == XdpMode.Native ? "native" : "generic");
@@ -118,8 +120,13 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
             bpf?.Dispose();
             if (ex is BpfException bpfError)
             {
+                // XDP is a networking program type: the kernel wants CAP_NET_ADMIN to load it, not just
+                // CAP_BPF, so a generic load error would point at the wrong capability.
+                string message = bpfError.Errno is Errno.EPERM or Errno.EACCES && !Capabilities.HasEffective(Capabilities.Capability.CAP_NET_ADMIN)
+                    ? $"{bpfError.Operation} failed: missing capability CAP_NET_ADMIN, which XDP programs need to load and attach (the TCP probes do not need it)"
+                    : bpfError.Message;
                 throw new BpfException(bpfError.Errno, bpfError.Operation, interfaceName,
-                    $"XDP HTTP-flood filter on interface '{interfaceName}': {bpfError.Message}");
+                    $"XDP HTTP-flood filter on interface '{interfaceName}': {message}");
             }
 
             throw;
