@@ -17,7 +17,7 @@ APP_DIR     := build/app
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy
 
-.PHONY: deps bpf build test unit-test kernel-test run clean
+.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -60,6 +60,22 @@ kernel-test: bpf
 
 run: build
 	./build/netscope run $(ARGS)
+
+# systemd install (docs/operations.md). PREFIX holds the published app; the config is kept on uninstall.
+PREFIX ?= /opt/netscope
+install: build
+	install -d $(PREFIX) /etc/netscope
+	cp -r $(APP_DIR)/. $(PREFIX)/
+	ln -sf $(PREFIX)/netscope /usr/local/bin/netscope
+	[ -e /etc/netscope/config.yaml ] || install -m 0644 deploy/systemd/config.yaml /etc/netscope/config.yaml
+	install -m 0644 deploy/systemd/netscope.service /etc/systemd/system/netscope.service
+	-systemctl daemon-reload && systemctl enable --now netscope
+
+uninstall:
+	-systemctl disable --now netscope
+	rm -f /etc/systemd/system/netscope.service /usr/local/bin/netscope
+	rm -rf $(PREFIX)
+	-systemctl daemon-reload
 
 clean:
 	rm -rf build
