@@ -145,6 +145,20 @@ internal static class Program
             return false;
         }
 
+        NetScope.Exporters.Http.WebConfig? web = null;
+        if (verb.WebConfig is not null)
+        {
+            try
+            {
+                web = NetScope.Exporters.Http.WebConfigLoader.LoadFile(verb.WebConfig);
+            }
+            catch (NetScope.Exporters.Http.WebConfigException ex)
+            {
+                Console.Error.WriteLine($"netscope: invalid web config:{Environment.NewLine}{ex.Message}");
+                return false;
+            }
+        }
+
         var rungs = new HashSet<HookRung>();
         foreach (string name in verb.Rungs)
         {
@@ -161,6 +175,7 @@ internal static class Program
         {
             ConfigPath = verb.Config,
             Config = config with { Listen = listen },
+            Web = web,
             Listen = listen,
             AllowedRungs = rungs.Count == 0 ? config.Rungs : rungs,
         };

@@ -49,6 +49,45 @@ public class AgentEndToEndTests
     }
 
     [SkippableFact]
+    public async Task WebConfigBasicAuthProtectsTheAgentsEndpoint()
+    {
+        KernelTestGuard.Require();
+        string directory = Directory.CreateTempSubdirectory("netscope-web-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "web.yaml");
+            await File.WriteAllTextAsync(path, $"basic_auth_users:\n  prometheus: '{BCrypt.Net.BCrypt.HashPassword("s3cret", 4)}'\n");
+            using AgentProcess agent = AgentProcess.Start("interfaces: []\n", "--web-config", path);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var clock = Stopwatch.StartNew();
+            HttpStatusCode status = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(10) && status == 0 && !agent.HasExited)
+            {
+                try
+                {
+                    status = (await http.GetAsync($"http://127.0.0.1:{agent.Port}/metrics")).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            Assert.True(status == HttpStatusCode.Unauthorized, $"status {status}:\n{agent.Output}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{agent.Port}/metrics");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("prometheus:s3cret"u8.ToArray()));
+            using HttpResponseMessage ok = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Contains("netscope_build_info", await ok.Content.ReadAsStringAsync());
+            Assert.Contains("with basic auth", agent.Output);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public async Task SigtermStopsTheAgentProcessWithinFiveSecondsAndUnloadsEverything()
     {
         KernelTestGuard.Require();

@@ -30,7 +30,7 @@ internal static class AgentHost
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Listen));
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureNetScopeEndpoint(options.Listen, options.Web));
 
         // Each host gets its own registry: tests run several agents in one process.
         var registry = Metrics.NewCustomRegistry();
@@ -58,13 +58,15 @@ internal static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RulesReloader>());
 
         WebApplication app = builder.Build();
+        app.UseNetScopeBasicAuth(options.Web);
         app.Services.GetRequiredService<BuildInfoMetric>();
         app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
         app.MapFloodApi(app.Services.GetRequiredService<IFloodView>());
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz and /readyz on http://{Listen}", options.Listen));
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz, /readyz and /api/v1/flood on {Scheme}://{Listen}{Auth}",
+                options.Web?.Tls is null ? "http" : "https", options.Listen, options.Web?.RequiresBasicAuth == true ? " with basic auth" : string.Empty));
         return app;
     }
 }

@@ -23,6 +23,9 @@ internal sealed class AgentOptions
     /// <summary>Rungs the probes may use (all by default; tests and `selftest` narrow it).</summary>
     public IReadOnlySet<HookRung> AllowedRungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
 
+    /// <summary>TLS and basic auth for the HTTP endpoint (--web-config); null = plain HTTP, no auth.</summary>
+    public NetScope.Exporters.Http.WebConfig? Web { get; init; }
+
     /// <summary>How long shutdown may take before the host gives up waiting.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

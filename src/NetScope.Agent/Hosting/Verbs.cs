@@ -12,6 +12,9 @@ internal sealed class RunVerb
     [Option("listen", HelpText = "ADDRESS:PORT for /metrics, /healthz and /readyz; overrides the config's listen. Default 127.0.0.1:9745 (loopback): use the pod or host address to let Prometheus scrape remotely.")]
     public string? Listen { get; set; }
 
+    [Option("web-config", HelpText = "YAML file enabling TLS (tls_server_config) and basic auth (basic_auth_users) on the HTTP endpoint; see docs/web-config.md.")]
+    public string? WebConfig { get; set; }
+
     [Option("rungs", Separator = ',', HelpText = "Hook rungs the TCP probes may use: fentry,kprobe,tracepoint; overrides the config's probes.rungs (default: all; the best that attaches wins).")]
     public IEnumerable<string> Rungs { get; set; } = [];
 
