@@ -28,6 +28,9 @@ internal sealed record AgentConfig
     /// <summary>Flood rules, in file order.</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
 
+    /// <summary>Show source addresses only as /24 (IPv4) or /48 (IPv6) networks in the API and logs.</summary>
+    public bool TruncateSourceIps { get; init; }
+
     /// <summary>Sizes of the XDP per-source maps (applied when the filter attaches).</summary>
     public XdpLimits Xdp { get; init; } = new();
 }

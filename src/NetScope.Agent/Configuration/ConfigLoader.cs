@@ -85,6 +85,10 @@ internal sealed class ConfigLoader
             ["allow"] = value => config = config with { Allow = rules.ReadNetworks(value, "allow") },
             ["rules"] = value => config = config with { Rules = rules.ReadRules(value) },
             ["xdp"] = value => config = config with { Xdp = ReadXdpLimits(value, config.Xdp) },
+            ["privacy"] = value => _reader.Mapping(value, "privacy", new Dictionary<string, Action<YamlNode>>
+            {
+                ["truncate_source_ips"] = v => config = config with { TruncateSourceIps = _reader.Boolean(v, "privacy.truncate_source_ips") ?? false },
+            }),
         });
         return config;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetScope.Agent.Decoding;
 using NetScope.Agent.Probes;
 using NetScope.Agent.Rules;
 using NetScope.Exporters.Abstractions;
@@ -59,7 +60,7 @@ internal sealed class HttpFloodService : IHostedService, IFloodRuleSink, IFloodV
         {
             try
             {
-                HttpFloodProbe probe = HttpFloodProbe.Attach(name, _logger, _options.Config.Xdp);
+                HttpFloodProbe probe = HttpFloodProbe.Attach(name, _logger, _options.Config.Xdp, _options.Config.TruncateSourceIps);
                 attached.Add(probe);
                 statuses.Add(new FloodInterfaceStatus(name, true));
                 _logger.LogInformation("XDP HTTP-flood filter attached to {Interface} (ifindex {Index})", name, probe.InterfaceIndex);
@@ -154,8 +155,8 @@ internal sealed class HttpFloodService : IHostedService, IFloodRuleSink, IFloodV
                 // A source blocked on several interfaces is one offender: its latest expiry and highest count.
                 var offenders = blocks
                     .Where(b => b.RuleId == rule.Id)
-                    .GroupBy(b => b.Source)
-                    .Select(g => new FloodOffender(g.Key.ToString(), state, (g.Max(b => b.ExpiresNs) - now) / 1e9, g.Max(b => b.WindowCount)))
+                    .GroupBy(b => SourceAddressFormat.Format(b.Source, _options.Config.TruncateSourceIps))
+                    .Select(g => new FloodOffender(g.Key, state, (g.Max(b => b.ExpiresNs) - now) / 1e9, g.Max(b => b.WindowCount)))
                     .OrderByDescending(o => o.WindowCount)
                     .ThenByDescending(o => o.BlockExpiresInSeconds)
                     .Take(maxOffendersPerRule)

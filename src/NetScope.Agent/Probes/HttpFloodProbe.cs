@@ -49,13 +49,16 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     private long _eventsReceived;
     private long _eventsMalformed;
 
-    private HttpFloodProbe(string interfaceName, int interfaceIndex, BpfObject bpf, BpfLink link, ILogger logger)
+    private readonly bool _truncateSources;
+
+    private HttpFloodProbe(string interfaceName, int interfaceIndex, BpfObject bpf, BpfLink link, ILogger logger, bool truncateSources)
     {
         InterfaceName = interfaceName;
         InterfaceIndex = interfaceIndex;
         _object = bpf;
         _link = link;
         _logger = logger;
+        _truncateSources = truncateSources;
         _allow = bpf.FindMap("hf_allow");
         _blocks = bpf.FindMap("hf_blocks");
         _rules = bpf.FindMap("hf_rules");
@@ -91,7 +94,7 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     /// the calling thread's network namespace. Every failure names the interface; EPERM on attach names
     /// CAP_NET_ADMIN (see <see cref="BpfErrors"/>).
     /// </summary>
-    public static HttpFloodProbe Attach(string interfaceName, ILogger logger, Configuration.XdpLimits? limits = null)
+    public static HttpFloodProbe Attach(string interfaceName, ILogger logger, Configuration.XdpLimits? limits = null, bool truncateSources = false)
     {
         BpfObject? bpf = null;
         BpfLink? link = null;
@@ -112,7 +115,7 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
                 logger.LogInformation("XDP HTTP-flood filter attached to {Interface} in {Mode} mode", interfaceName, mode == XdpMode.Native ? "native" : "generic");
             }
 
-            return new HttpFloodProbe(interfaceName, ifindex, bpf, link, logger);
+            return new HttpFloodProbe(interfaceName, ifindex, bpf, link, logger, truncateSources);
         }
         catch (Exception ex)
         {
@@ -377,17 +380,17 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
             case HfEventType.ThresholdCrossed:
                 _logger.LogWarning(
                     "XDP {Event}: rule {Rule} source {Source} count {Count} per {WindowSeconds}s (threshold {Threshold}) action {Action} mode {Mode} port {Port} interface {Interface}",
-                    e.TypeName, ruleName, e.Source, e.Count, rule is null ? 0 : rule.Kernel.WindowNs / 1e9, rule?.Kernel.Threshold ?? 0, action, mode, e.DestinationPort, InterfaceName);
+                    e.TypeName, ruleName, SourceAddressFormat.Format(e.Source, _truncateSources), e.Count, rule is null ? 0 : rule.Kernel.WindowNs / 1e9, rule?.Kernel.Threshold ?? 0, action, mode, e.DestinationPort, InterfaceName);
                 break;
             case HfEventType.Blocked:
                 _logger.LogWarning(
                     "XDP {Event}: rule {Rule} source {Source} count {Count} action {Action} mode {Mode} for {BlockSeconds}s port {Port} interface {Interface}",
-                    e.TypeName, ruleName, e.Source, e.Count, action, mode, SecondsUntil(e.BlockExpiresNs, e.TimestampNs), e.DestinationPort, InterfaceName);
+                    e.TypeName, ruleName, SourceAddressFormat.Format(e.Source, _truncateSources), e.Count, action, mode, SecondsUntil(e.BlockExpiresNs, e.TimestampNs), e.DestinationPort, InterfaceName);
                 break;
             default:
                 _logger.LogInformation(
                     "XDP {Event}: rule {Rule} source {Source} reason {Reason} action {Action} mode {Mode} interface {Interface}",
-                    e.TypeName, ruleName, e.Source, e.ReasonName, action, mode, InterfaceName);
+                    e.TypeName, ruleName, SourceAddressFormat.Format(e.Source, _truncateSources), e.ReasonName, action, mode, InterfaceName);
                 break;
         }
     }
