@@ -28,6 +28,9 @@ internal sealed record AgentConfig
     /// <summary>Flood rules, in file order.</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
 
+    /// <summary>Latency heatmap: how often the kernel histograms are sampled and how many columns are kept.</summary>
+    public HeatmapSettings Heatmap { get; init; } = new();
+
     /// <summary>Show source addresses only as /24 (IPv4) or /48 (IPv6) networks in the API and logs.</summary>
     public bool TruncateSourceIps { get; init; }
 
@@ -73,4 +76,15 @@ internal sealed record RuleConfig
 
     /// <summary>Block duration after crossing the threshold (drop rules); null = no block.</summary>
     public TimeSpan? BlockFor { get; init; }
+}
+
+/// <summary>`heatmap:` settings.</summary>
+/// <param name="Interval">Time between two snapshots of the kernel histograms (one heatmap column).</param>
+/// <param name="Columns">Columns kept per series (the heatmap's width; interval × columns of history).</param>
+internal sealed record HeatmapSettings(TimeSpan Interval, int Columns)
+{
+    public HeatmapSettings()
+        : this(TimeSpan.FromSeconds(1), 300)
+    {
+    }
 }

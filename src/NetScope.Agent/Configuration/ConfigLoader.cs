@@ -85,12 +85,46 @@ internal sealed class ConfigLoader
             ["allow"] = value => config = config with { Allow = rules.ReadNetworks(value, "allow") },
             ["rules"] = value => config = config with { Rules = rules.ReadRules(value) },
             ["xdp"] = value => config = config with { Xdp = ReadXdpLimits(value, config.Xdp) },
+            ["heatmap"] = value => config = config with { Heatmap = ReadHeatmap(value, config.Heatmap) },
             ["privacy"] = value => _reader.Mapping(value, "privacy", new Dictionary<string, Action<YamlNode>>
             {
                 ["truncate_source_ips"] = v => config = config with { TruncateSourceIps = _reader.Boolean(v, "privacy.truncate_source_ips") ?? false },
             }),
         });
         return config;
+    }
+
+    private HeatmapSettings ReadHeatmap(YamlNode node, HeatmapSettings settings)
+    {
+        _reader.Mapping(node, "heatmap", new Dictionary<string, Action<YamlNode>>
+        {
+            ["interval"] = value =>
+            {
+                string? text = _reader.Scalar(value, "heatmap.interval");
+                TimeSpan? interval = text is null ? null : _reader.Duration(value, "heatmap.interval", text);
+                if (interval is { } i && (i < TimeSpan.FromMilliseconds(100) || i > TimeSpan.FromMinutes(10)))
+                {
+                    _reader.Error(value.Start, $"heatmap.interval: '{text}' must be from 100ms to 10m");
+                }
+                else if (interval is { } ok)
+                {
+                    settings = settings with { Interval = ok };
+                }
+            },
+            ["columns"] = value =>
+            {
+                string? text = _reader.Scalar(value, "heatmap.columns");
+                if (text is not null && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int columns) || columns is < 2 or > 10_000))
+                {
+                    _reader.Error(value.Start, $"heatmap.columns: '{text}' must be a whole number from 2 to 10000");
+                }
+                else if (text is not null)
+                {
+                    settings = settings with { Columns = int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) };
+                }
+            },
+        });
+        return settings;
     }
 
     private XdpLimits ReadXdpLimits(YamlNode node, XdpLimits limits)

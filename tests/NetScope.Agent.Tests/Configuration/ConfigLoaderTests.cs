@@ -35,7 +35,7 @@ public class ConfigLoaderTests
     public void UnknownKeyNamesFileLineAndColumn()
     {
         ConfigException ex = Invalid("listen: 127.0.0.1:9745\nlisten_port: 80\n");
-        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, privacy)", Assert.Single(ex.Errors));
+        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, heatmap, privacy)", Assert.Single(ex.Errors));
     }
 
     [Fact]
@@ -107,5 +107,14 @@ public class ConfigLoaderTests
         }
 
         throw new InvalidOperationException("repository root not found");
+    }
+
+    [Fact]
+    public void HeatmapSettingsAreReadAndBounded()
+    {
+        Assert.Equal(new HeatmapSettings(TimeSpan.FromSeconds(5), 120), ConfigLoader.Parse("heatmap: {interval: 5s, columns: 120}\n", "h").Heatmap);
+        Assert.Equal(new HeatmapSettings(), ConfigLoader.Parse("", "h").Heatmap);
+        Assert.Contains("must be from 100ms to 10m", Assert.Single(Invalid("heatmap: {interval: 10ms}\n").Errors));
+        Assert.Contains("from 2 to 10000", Assert.Single(Invalid("heatmap: {columns: 1}\n").Errors));
     }
 }
