@@ -7,7 +7,12 @@
  *   kprobe     kprobe/tcp_sendmsg + kprobe+kretprobe/tcp_recvmsg  (needs CONFIG_KPROBES)
  *   tracepoint tp/sock/sock_send_length + tp/sock/sock_recv_length (6.3+, needs tracefs)
  * User space (TcpLatencyProbe.cs) turns off the other rungs' programs before load.
- * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung.
+ * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung, and so do
+ * retransmits (tp/tcp/tcp_retransmit_skb).
+ *
+ * Cardinality: series maps are sized by user space to (tracked ports + cap) entries and user space
+ * creates the entries of configured ports and of TCP_PORT_OTHER before attaching. A new series that
+ * does not fit (the map is full) is counted under TCP_PORT_OTHER instead.
  */
 #include "include/netscope_common.h"
 #include "include/histogram.h"
@@ -37,6 +42,21 @@ struct {
 	__type(value, struct tcp_lat_hist);
 } tcp_lat_hist SEC(".maps");
 
+/* Smoothed RTT (srtt_us >> 3) sampled when a request completes, same key and slots as tcp_lat_hist. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct tcp_lat_key);
+	__type(value, struct tcp_lat_hist);
+} tcp_rtt_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct tcp_lat_key);
+	__type(value, struct tcp_series_stats);
+} tcp_series_stats SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, TCP_COUNTER_MAX);
@@ -58,8 +78,41 @@ struct {
 	__type(value, struct recv_args);
 } recv_args_by_tid SEC(".maps");
 
-/* Zero-initialised value used to create histogram entries (too big for the BPF stack). */
+/* Zero-initialised values used to create entries (a histogram is too big for the BPF stack). */
 static const struct tcp_lat_hist zero_hist;
+static const struct tcp_series_stats zero_stats;
+
+/* Stable tracepoint layout (include/trace/events/tcp.h since 4.15), read without CO-RE because the
+ * kernel's struct for it was renamed (tcp_event_sk_skb -> tcp_retransmit_skb in 6.x). */
+struct ns_tcp_retransmit_args {
+	__u64 common;
+	const void *skbaddr;
+	const void *skaddr;
+};
+
+/*
+ * The per-CPU entry of @map for @key, created from @zero when missing. When the map is full (the
+ * tracked-port cap), the TCP_PORT_OTHER entry of the same role, created by user space, is used.
+ */
+static __always_inline void *series_entry(void *map, const struct tcp_lat_key *key, const void *zero)
+{
+	struct tcp_lat_key other = { .role = key->role, .port = TCP_PORT_OTHER };
+	void *entry = bpf_map_lookup_elem(map, key);
+
+	if (entry)
+		return entry;
+	/* BPF_NOEXIST: another CPU may have created it meanwhile; either way look up again. */
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	entry = bpf_map_lookup_elem(map, key);
+	return entry ? entry : bpf_map_lookup_elem(map, &other);
+}
+
+static __always_inline struct tcp_series_stats *series_stats(const struct sock_state *state)
+{
+	struct tcp_lat_key key = { .role = state->role, .port = state->port };
+
+	return series_entry(&tcp_series_stats, &key, &zero_stats);
+}
 
 static __always_inline void count(__u32 index)
 {
@@ -69,26 +122,31 @@ static __always_inline void count(__u32 index)
 		*value += 1;
 }
 
-static __always_inline void record_latency(const struct sock_state *state, __u64 latency_ns)
+static __always_inline void observe(void *map, const struct sock_state *state, __u64 value_ns)
 {
 	struct tcp_lat_key key = { .role = state->role, .port = state->port };
-	struct tcp_lat_hist *hist;
+	struct tcp_lat_hist *hist = series_entry(map, &key, &zero_hist);
 	__u32 slot;
 
-	hist = bpf_map_lookup_elem(&tcp_lat_hist, &key);
-	if (!hist) {
-		/* BPF_NOEXIST: another CPU may have created it meanwhile; either way look up again. */
-		bpf_map_update_elem(&tcp_lat_hist, &key, &zero_hist, BPF_NOEXIST);
-		hist = bpf_map_lookup_elem(&tcp_lat_hist, &key);
-		if (!hist)
-			return;
-	}
-	slot = ns_hist_slot(latency_ns);
+	if (!hist)
+		return;
+	slot = ns_hist_slot(value_ns);
 	if (slot >= NS_HIST_SLOTS)
 		return;
 	hist->slots[slot] += 1;
-	hist->sum_ns += latency_ns;
+	hist->sum_ns += value_ns;
 	hist->count += 1;
+}
+
+/* A request completed: its latency, and the socket's smoothed RTT at that moment. */
+static __always_inline void record_latency(const struct sock_state *state, __u64 sk, __u64 latency_ns)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	__u32 srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+
+	observe(&tcp_lat_hist, state, latency_ns);
+	if (srtt_us)
+		observe(&tcp_rtt_hist, state, (__u64)srtt_us * 1000);
 }
 
 /*
@@ -98,6 +156,7 @@ static __always_inline void record_latency(const struct sock_state *state, __u64
  */
 static __always_inline void on_send(__u64 sk, long bytes)
 {
+	struct tcp_series_stats *stats;
 	struct sock_state *state;
 
 	count(TCP_COUNTER_SEND_CALLS);
@@ -106,8 +165,11 @@ static __always_inline void on_send(__u64 sk, long bytes)
 	state = bpf_map_lookup_elem(&sock_states, &sk);
 	if (!state)
 		return;
+	stats = series_stats(state);
+	if (stats)
+		stats->bytes_sent += bytes;
 	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
-		record_latency(state, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
@@ -116,6 +178,7 @@ static __always_inline void on_send(__u64 sk, long bytes)
 
 static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 {
+	struct tcp_series_stats *stats;
 	struct sock_state *state;
 
 	count(TCP_COUNTER_RECV_CALLS);
@@ -124,10 +187,13 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 	state = bpf_map_lookup_elem(&sock_states, &sk);
 	if (!state)
 		return;
+	stats = series_stats(state);
+	if (stats)
+		stats->bytes_received += bytes;
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	}
 }
@@ -143,10 +209,18 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	 * pointer, which the verifier refuses ("dereference of modified ctx ptr"). */
 	__u16 sport = ctx->sport;
 	__u16 dport = ctx->dport;
+	struct tcp_series_stats *stats;
+	struct sock_state *tracked;
 
 	if (ctx->protocol != IPPROTO_TCP_NUM)
 		return 0;
 	if (ctx->newstate == NS_TCP_CLOSE) {
+		tracked = bpf_map_lookup_elem(&sock_states, &sk);
+		if (tracked) {
+			stats = series_stats(tracked);
+			if (stats)
+				stats->conns_closed += 1;
+		}
 		bpf_map_delete_elem(&sock_states, &sk);
 		return 0;
 	}
@@ -162,6 +236,24 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		return 0;
 	}
 	bpf_map_update_elem(&sock_states, &sk, &state, BPF_ANY);
+	stats = series_stats(&state);
+	if (stats)
+		stats->conns_opened += 1;
+	return 0;
+}
+
+SEC("tp/tcp/tcp_retransmit_skb")
+int tp_tcp_retransmit_skb(struct ns_tcp_retransmit_args *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct tcp_series_stats *stats;
+	struct sock_state *state = bpf_map_lookup_elem(&sock_states, &sk);
+
+	if (!state)
+		return 0;
+	stats = series_stats(state);
+	if (stats)
+		stats->retransmits += 1;
 	return 0;
 }
 

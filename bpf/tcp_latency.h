@@ -33,6 +33,18 @@ struct tcp_lat_hist {
 	__u64 count;			/* number of samples (== sum of slots) */
 };
 
+/* Value of tcp_series_stats (per CPU): what happened on one series' sockets. */
+struct tcp_series_stats {
+	__u64 bytes_sent;		/* bytes passed to successful sends */
+	__u64 bytes_received;		/* bytes returned by successful receives */
+	__u64 conns_opened;		/* sockets that reached ESTABLISHED */
+	__u64 conns_closed;		/* tracked sockets that reached CLOSE */
+	__u64 retransmits;		/* tcp:tcp_retransmit_skb on tracked sockets */
+};
+
+/* Port of the series that collects every port beyond the tracked-port cap ("other"). */
+#define TCP_PORT_OTHER		0
+
 /* Indexes of tcp_counters (per-CPU array of __u64). */
 enum tcp_counter {
 	TCP_COUNTER_SEND_CALLS = 0,	/* tcp_sendmsg calls seen */

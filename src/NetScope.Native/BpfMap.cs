@@ -176,11 +176,11 @@ public sealed unsafe class BpfMap
 
     /// <summary>
     /// Inserts or replaces a value given as raw bytes (for data-driven callers such as packet corpora);
-    /// lengths must equal the map's key and value sizes.
+    /// lengths must equal the map's key and value sizes (per-CPU maps: one 8-byte aligned slot per CPU).
     /// </summary>
     public void UpdateRaw(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
     {
-        CheckRawLengths(key.Length, value.Length, perCpu: false);
+        CheckRawLengths(key.Length, value.Length, IsPerCpu);
         fixed (byte* k = key)
         fixed (byte* v = value)
         {

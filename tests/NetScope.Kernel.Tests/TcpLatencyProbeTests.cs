@@ -10,11 +10,11 @@ public class TcpLatencyProbeTests
 {
     private static readonly HashSet<HookRung> s_allRungs = [.. Enum.GetValues<HookRung>()];
 
-    private static TcpLatencyProbe AttachProbe(IReadOnlySet<HookRung>? rungs = null)
+    private static TcpLatencyProbe AttachProbe(IReadOnlySet<HookRung>? rungs = null, NetScope.Agent.Configuration.TcpSeriesSettings? series = null)
     {
         KernelTestGuard.Require();
         TestKernel.Prepare();
-        return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), rungs ?? s_allRungs);
+        return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), rungs ?? s_allRungs, series);
     }
 
     private static TcpLatencySeries? Series(TcpLatencyProbe probe, TcpRole role, int port) =>
@@ -105,5 +105,49 @@ public class TcpLatencyProbeTests
         }
 
         Assert.DoesNotContain(BpfTool.LoadedProgramNames(), ours.Contains);
+    }
+
+    [SkippableFact]
+    public async Task SeriesCountBytesConnectionsAndRtt()
+    {
+        const int Requests = 50;
+        using TcpLatencyProbe probe = AttachProbe();
+        await using var server = new LoopbackEchoServer();
+        await server.RoundTripsAsync(Requests);
+
+        TcpSeriesStats Stats(TcpRole role) => probe.ReadSeriesStats().Single(s => s.Key.Role == role && s.Key.Port == server.Port).Stats;
+        TcpSeriesStats serverStats = Stats(TcpRole.Server);
+        Assert.Equal(Requests * 16UL, serverStats.BytesReceived);
+        Assert.Equal(Requests * 16UL, serverStats.BytesSent);
+        Assert.Equal(1UL, serverStats.ConnsOpened);
+        Assert.Equal(1UL, Stats(TcpRole.Client).ConnsOpened);
+        // The client closed its socket when RoundTripsAsync returned; the server's side follows.
+        Assert.True(SpinWait.SpinUntil(() => Stats(TcpRole.Client).ConnsClosed == 1, TimeSpan.FromSeconds(3)));
+
+        TcpLatencySeries? rtt = probe.ReadRtt().SingleOrDefault(s => s.Role == TcpRole.Server && s.Port == server.Port);
+        Assert.NotNull(rtt);
+        Assert.InRange(rtt.Count, 1UL, (ulong)Requests);
+    }
+
+    [SkippableFact]
+    public async Task PortsBeyondTheCapFoldIntoOtherAndConfiguredPortsAreAlwaysTracked()
+    {
+        const int Requests = 10;
+        await using var first = new LoopbackEchoServer();
+        await using var second = new LoopbackEchoServer();
+        await using var configured = new LoopbackEchoServer();
+        using TcpLatencyProbe probe = AttachProbe(series: new([(ushort)configured.Port], MaxTrackedSeries: 1));
+
+        await first.RoundTripsAsync(Requests);
+        await second.RoundTripsAsync(Requests);
+        await configured.RoundTripsAsync(Requests);
+
+        List<TcpLatencySeries> servers = probe.ReadLatency().Where(s => s.Role == TcpRole.Server).ToList();
+        ulong Count(int port) => servers.SingleOrDefault(s => s.Port == port)?.Count ?? 0;
+        Assert.Equal((ulong)Requests, Count(configured.Port));
+        // One dynamic series fits: the first server's (unless other traffic took it first); the second folds.
+        Assert.DoesNotContain(servers, s => s.Port == second.Port);
+        Assert.True(Count(first.Port) + Count(TcpLatencyProbe.OtherPort) >= 2 * Requests);
+        Assert.True(Count(TcpLatencyProbe.OtherPort) >= Requests);
     }
 }

@@ -28,6 +28,9 @@ internal sealed record AgentConfig
     /// <summary>Flood rules, in file order.</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
 
+    /// <summary>Which TCP ports get their own series (`tcp:`).</summary>
+    public TcpSeriesSettings Tcp { get; init; } = new();
+
     /// <summary>Latency heatmap: how often the kernel histograms are sampled and how many columns are kept.</summary>
     public HeatmapSettings Heatmap { get; init; } = new();
 
@@ -85,6 +88,20 @@ internal sealed record HeatmapSettings(TimeSpan Interval, int Columns)
 {
     public HeatmapSettings()
         : this(TimeSpan.FromSeconds(1), 300)
+    {
+    }
+}
+
+/// <summary>
+/// `tcp:` series cardinality. Listed ports always have their own series; other ports get one while fewer
+/// than <paramref name="MaxTrackedSeries"/> dynamic series exist, then fold into port "other".
+/// </summary>
+/// <param name="Ports">Ports always tracked (server: local port, client: remote port).</param>
+/// <param name="MaxTrackedSeries">Cap on dynamic (role, port) series.</param>
+internal sealed record TcpSeriesSettings(IReadOnlyList<ushort> Ports, int MaxTrackedSeries)
+{
+    public TcpSeriesSettings()
+        : this([], 64)
     {
     }
 }

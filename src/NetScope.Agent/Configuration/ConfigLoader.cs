@@ -85,6 +85,7 @@ internal sealed class ConfigLoader
             ["allow"] = value => config = config with { Allow = rules.ReadNetworks(value, "allow") },
             ["rules"] = value => config = config with { Rules = rules.ReadRules(value) },
             ["xdp"] = value => config = config with { Xdp = ReadXdpLimits(value, config.Xdp) },
+            ["tcp"] = value => config = config with { Tcp = ReadTcp(value, config.Tcp) },
             ["heatmap"] = value => config = config with { Heatmap = ReadHeatmap(value, config.Heatmap) },
             ["privacy"] = value => _reader.Mapping(value, "privacy", new Dictionary<string, Action<YamlNode>>
             {
@@ -92,6 +93,48 @@ internal sealed class ConfigLoader
             }),
         });
         return config;
+    }
+
+    private TcpSeriesSettings ReadTcp(YamlNode node, TcpSeriesSettings settings)
+    {
+        _reader.Mapping(node, "tcp", new Dictionary<string, Action<YamlNode>>
+        {
+            ["ports"] = value =>
+            {
+                var ports = new List<ushort>();
+                foreach ((YamlNode item, string text) in _reader.Sequence(value, "tcp.ports"))
+                {
+                    if (!ushort.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort port) || port == 0)
+                    {
+                        _reader.Error(item.Start, $"tcp.ports: '{text}' is not a TCP port (1-65535)");
+                    }
+                    else if (!ports.Contains(port))
+                    {
+                        ports.Add(port);
+                    }
+                }
+
+                if (ports.Count > 256)
+                {
+                    _reader.Error(value.Start, $"tcp.ports: {ports.Count} ports, at most 256");
+                }
+
+                settings = settings with { Ports = ports };
+            },
+            ["max_tracked_ports"] = value =>
+            {
+                string? text = _reader.Scalar(value, "tcp.max_tracked_ports");
+                if (text is not null && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int cap) || cap > 4096))
+                {
+                    _reader.Error(value.Start, $"tcp.max_tracked_ports: '{text}' must be a whole number from 0 to 4096");
+                }
+                else if (text is not null)
+                {
+                    settings = settings with { MaxTrackedSeries = int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) };
+                }
+            },
+        });
+        return settings;
     }
 
     private HeatmapSettings ReadHeatmap(YamlNode node, HeatmapSettings settings)

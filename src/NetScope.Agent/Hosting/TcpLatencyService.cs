@@ -26,6 +26,13 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly Counter _sendCalls;
     private readonly Counter _recvCalls;
     private readonly Gauge _attached;
+    private readonly Counter _bytesSent;
+    private readonly Counter _bytesReceived;
+    private readonly Counter _connsOpened;
+    private readonly Counter _connsClosed;
+    private readonly Counter _retransmits;
+    private readonly Gauge _mapEntries;
+    private readonly Gauge _mapMaxEntries;
     private readonly Lock _gate = new();
     private TcpLatencyProbe? _probe;
 
@@ -43,6 +50,14 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         _recvCalls = metrics.CreateCounter("netscope_tcp_recv_calls_total", "tcp_recvmsg calls seen by the tcp_latency probe.");
         _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung each probe uses, 0 for rungs refused or not chosen.",
             new GaugeConfiguration { LabelNames = ["probe", "hook", "rung"] });
+        string[] series = ["role", "port"];
+        _bytesSent = metrics.CreateCounter("netscope_tcp_bytes_sent_total", "Bytes sent on the series' sockets.", new CounterConfiguration { LabelNames = series });
+        _bytesReceived = metrics.CreateCounter("netscope_tcp_bytes_received_total", "Bytes received on the series' sockets.", new CounterConfiguration { LabelNames = series });
+        _connsOpened = metrics.CreateCounter("netscope_tcp_connections_opened_total", "Connections of the series that reached ESTABLISHED.", new CounterConfiguration { LabelNames = series });
+        _connsClosed = metrics.CreateCounter("netscope_tcp_connections_closed_total", "Tracked connections of the series that closed.", new CounterConfiguration { LabelNames = series });
+        _retransmits = metrics.CreateCounter("netscope_tcp_retransmits_total", "Segments retransmitted on the series' sockets.", new CounterConfiguration { LabelNames = series });
+        _mapEntries = metrics.CreateGauge("netscope_bpf_map_entries", "Entries in a series-keyed BPF map (cardinality in use).", new GaugeConfiguration { LabelNames = ["map"] });
+        _mapMaxEntries = metrics.CreateGauge("netscope_bpf_map_max_entries", "Capacity of a series-keyed BPF map: configured ports and \"other\" for both roles plus tcp.max_tracked_ports.", new GaugeConfiguration { LabelNames = ["map"] });
         registry.AddBeforeCollectCallback(UpdateCounters);
     }
 
@@ -51,7 +66,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs);
+        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp);
         foreach (RungReport report in probe.Reports)
         {
             _logger.LogInformation("Probe {Probe}: rung {Rung} {State}: {Reason}", TcpLatencyProbe.ProbeName, Names.Of(report.Rung),
@@ -88,34 +103,46 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
     public IReadOnlyList<KernelHistogramFamily> CollectHistograms()
     {
-        List<TcpLatencySeries> latency;
+        List<TcpLatencySeries> latency, rtt;
         lock (_gate)
         {
             latency = _probe?.ReadLatency() ?? [];
+            rtt = _probe?.ReadRtt() ?? [];
         }
 
-        var series = latency
+        return
+        [
+            Family(
+                "netscope_tcp_request_duration_seconds",
+                "TCP request/response latency per socket role and port, counted in the kernel (server: first request bytes received to first response bytes sent; client: first request bytes sent to first response bytes received).",
+                latency),
+            Family(
+                "netscope_tcp_rtt_seconds",
+                "Smoothed round-trip time (tcp_sock srtt) of the series' sockets, sampled in the kernel when a request completes.",
+                rtt),
+        ];
+    }
+
+    /// <summary>The role label value.</summary>
+    public static string RoleLabel(TcpRole role) => role == TcpRole.Server ? "server" : "client";
+
+    /// <summary>The port label value: the number, or "other" for the series beyond the cap.</summary>
+    public static string PortLabel(ushort port) =>
+        port == TcpLatencyProbe.OtherPort ? "other" : port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static KernelHistogramFamily Family(string name, string help, List<TcpLatencySeries> kernel) => new(
+        name,
+        help,
+        s_labelNames,
+        kernel
             .Where(s => s.Role != TcpRole.Unknown)
             .OrderBy(s => s.Role).ThenBy(s => s.Port)
             .Select(s =>
             {
                 (double[] bounds, ulong[] counts) = ExponentialBuckets.Merge(s.Slots, PrometheusScale);
-                return new KernelHistogramSeries(
-                    [s.Role == TcpRole.Server ? "server" : "client", s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                    bounds,
-                    counts,
-                    s.SumNs / 1e9);
+                return new KernelHistogramSeries([RoleLabel(s.Role), PortLabel(s.Port)], bounds, counts, s.SumNs / 1e9);
             })
-            .ToList();
-        return
-        [
-            new KernelHistogramFamily(
-                "netscope_tcp_request_duration_seconds",
-                "TCP request/response latency per socket role and port, counted in the kernel (server: first request bytes received to first response bytes sent).",
-                s_labelNames,
-                series),
-        ];
-    }
+            .ToList());
 
     private void UpdateCounters()
     {
@@ -128,6 +155,26 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
             _sendCalls.IncTo(_probe.ReadCounter(TcpCounter.SendCalls));
             _recvCalls.IncTo(_probe.ReadCounter(TcpCounter.RecvCalls));
+            foreach ((TcpLatKey key, TcpSeriesStats stats) in _probe.ReadSeriesStats())
+            {
+                if (key.Role == TcpRole.Unknown)
+                {
+                    continue;
+                }
+
+                string role = RoleLabel(key.Role), port = PortLabel(key.Port);
+                _bytesSent.WithLabels(role, port).IncTo(stats.BytesSent);
+                _bytesReceived.WithLabels(role, port).IncTo(stats.BytesReceived);
+                _connsOpened.WithLabels(role, port).IncTo(stats.ConnsOpened);
+                _connsClosed.WithLabels(role, port).IncTo(stats.ConnsClosed);
+                _retransmits.WithLabels(role, port).IncTo(stats.Retransmits);
+            }
+
+            foreach ((string map, int entries, int maxEntries) in _probe.SeriesMapOccupancy())
+            {
+                _mapEntries.WithLabels(map).Set(entries);
+                _mapMaxEntries.WithLabels(map).Set(maxEntries);
+            }
         }
     }
 }

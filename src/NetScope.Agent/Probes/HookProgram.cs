@@ -21,9 +21,11 @@ internal sealed record RungPrograms(HookRung Rung, IReadOnlyList<HookProgram> Pr
 /// <param name="Rungs">Rungs, best first.</param>
 /// <param name="Common">Programs attached whatever the rung (e.g. socket state tracking).</param>
 /// <param name="Configure">Sets const volatile config and map sizes between open and load.</param>
+/// <param name="Prepare">Fills maps after load and before attach (nothing runs yet).</param>
 internal sealed record ProbeDefinition(
     string Name,
     string ObjectName,
     IReadOnlyList<RungPrograms> Rungs,
     IReadOnlyList<HookProgram> Common,
-    Action<BpfObject>? Configure = null);
+    Action<BpfObject>? Configure = null,
+    Action<BpfObject>? Prepare = null);

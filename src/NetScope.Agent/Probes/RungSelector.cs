@@ -150,6 +150,7 @@ internal sealed class RungSelector
 
             definition.Configure?.Invoke(candidate);
             candidate.Load();
+            definition.Prepare?.Invoke(candidate);
             foreach (HookProgram hook in definition.Common.Concat(rung.Programs))
             {
                 attached.Add(hook.Attach(candidate.FindProgram(hook.ProgramName)));

@@ -17,16 +17,27 @@ internal sealed class TcpLatencyProbe : IDisposable
 {
     public const string ProbeName = "tcp_latency";
 
+    /// <summary>Maps keyed by series (role, port), sized and pre-filled for the cardinality cap.</summary>
+    private static readonly string[] s_seriesMaps = ["tcp_lat_hist", "tcp_rtt_hist", "tcp_series_stats"];
+
     private readonly AttachedProbe _attached;
     private readonly BpfMap _histograms;
+    private readonly BpfMap _rtt;
+    private readonly BpfMap _stats;
     private readonly BpfMap _counters;
 
     private TcpLatencyProbe(AttachedProbe attached)
     {
         _attached = attached;
         _histograms = attached.Object.FindMap("tcp_lat_hist");
+        _rtt = attached.Object.FindMap("tcp_rtt_hist");
+        _stats = attached.Object.FindMap("tcp_series_stats");
         _counters = attached.Object.FindMap("tcp_counters");
     }
+
+    /// <summary>The series maps with their current entry count and capacity (netscope_bpf_map_entries).</summary>
+    public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy() =>
+        new[] { _histograms, _rtt, _stats }.Select(m => (m.Name, m.Keys<TcpLatKey>().Count, m.MaxEntries));
 
     /// <summary>The rung in use.</summary>
     public HookRung Rung => _attached.Rung;
@@ -37,8 +48,14 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// <summary>The logical hooks this probe serves (metric label values).</summary>
     public static IReadOnlyList<string> Hooks { get; } = ["tcp_sendmsg", "tcp_recvmsg"];
 
-    /// <summary>Rungs best first, each with its entry programs; every rung feeds the same handlers.</summary>
-    public static ProbeDefinition Definition { get; } = new(
+    /// <summary>The definition with default series settings (`netscope probe`, tests).</summary>
+    public static ProbeDefinition Definition { get; } = CreateDefinition(new Configuration.TcpSeriesSettings());
+
+    /// <summary>
+    /// Rungs best first, each with its entry programs; every rung feeds the same handlers. The series maps
+    /// hold both roles of every configured port and of "other", plus the dynamic cap.
+    /// </summary>
+    public static ProbeDefinition CreateDefinition(Configuration.TcpSeriesSettings series) => new(
         ProbeName,
         "tcp_latency",
         [
@@ -68,20 +85,88 @@ internal sealed class TcpLatencyProbe : IDisposable
                 [],
                 ["sock/sock_send_length", "sock/sock_recv_length"]),
         ],
-        [new HookProgram("tp_inet_sock_set_state", "tcp_state", p => p.AttachTracepoint("sock", "inet_sock_set_state"))]);
+        [
+            new HookProgram("tp_inet_sock_set_state", "tcp_state", p => p.AttachTracepoint("sock", "inet_sock_set_state")),
+            new HookProgram("tp_tcp_retransmit_skb", "tcp_retransmit", p => p.AttachTracepoint("tcp", "tcp_retransmit_skb")),
+        ],
+        Configure: bpf =>
+        {
+            int entries = (2 * (series.Ports.Count + 1)) + series.MaxTrackedSeries;
+            foreach (string map in s_seriesMaps)
+            {
+                bpf.FindMap(map).MaxEntries = entries;
+            }
+        },
+        Prepare: bpf =>
+        {
+            // Reserved series exist before any program runs, so dynamic ones can never take their room.
+            foreach (string map in s_seriesMaps)
+            {
+                CreateReservedSeries(bpf.FindMap(map), series.Ports);
+            }
+        });
+
+    private static void CreateReservedSeries(BpfMap map, IReadOnlyList<ushort> ports)
+    {
+        byte[] zero = new byte[((map.ValueSize + 7) & ~7) * BpfMap.PossibleCpus];
+        foreach (TcpRole role in new[] { TcpRole.Server, TcpRole.Client })
+        {
+            foreach (ushort port in ports.Append(OtherPort))
+            {
+                TcpLatKey key = new() { Role = role, Port = port };
+                map.UpdateRaw(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<TcpLatKey>(in key)), zero);
+            }
+        }
+    }
+
+    /// <summary>TCP_PORT_OTHER: the series of ports beyond the cap.</summary>
+    public const ushort OtherPort = 0;
 
     /// <summary>Loads and attaches through the best allowed rung.</summary>
-    public static TcpLatencyProbe Attach(RungSelector selector, IReadOnlySet<HookRung> allowed) =>
-        new(selector.Attach(Definition, allowed));
+    public static TcpLatencyProbe Attach(RungSelector selector, IReadOnlySet<HookRung> allowed, Configuration.TcpSeriesSettings? series = null) =>
+        new(selector.Attach(series is null ? Definition : CreateDefinition(series), allowed));
 
-    /// <summary>Reads every latency series, summing the per-CPU values.</summary>
-    public unsafe List<TcpLatencySeries> ReadLatency()
+    /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>
+    public List<TcpLatencySeries> ReadLatency() => ReadHistograms(_histograms);
+
+    /// <summary>Reads every smoothed-RTT series (sampled when a request completes).</summary>
+    public List<TcpLatencySeries> ReadRtt() => ReadHistograms(_rtt);
+
+    /// <summary>Per-series byte, connection and retransmit counts, summed over CPUs.</summary>
+    public List<(TcpLatKey Key, TcpSeriesStats Stats)> ReadSeriesStats()
+    {
+        var result = new List<(TcpLatKey, TcpSeriesStats)>();
+        var perCpu = new TcpSeriesStats[BpfMap.PossibleCpus];
+        foreach (TcpLatKey key in _stats.Keys<TcpLatKey>())
+        {
+            if (!_stats.TryLookupPerCpu(key, perCpu.AsSpan()))
+            {
+                continue;
+            }
+
+            var total = default(TcpSeriesStats);
+            foreach (TcpSeriesStats cpu in perCpu)
+            {
+                total.BytesSent += cpu.BytesSent;
+                total.BytesReceived += cpu.BytesReceived;
+                total.ConnsOpened += cpu.ConnsOpened;
+                total.ConnsClosed += cpu.ConnsClosed;
+                total.Retransmits += cpu.Retransmits;
+            }
+
+            result.Add((key, total));
+        }
+
+        return result;
+    }
+
+    private static unsafe List<TcpLatencySeries> ReadHistograms(BpfMap map)
     {
         var result = new List<TcpLatencySeries>();
         var perCpu = new TcpLatHist[BpfMap.PossibleCpus];
-        foreach (TcpLatKey key in _histograms.Keys<TcpLatKey>())
+        foreach (TcpLatKey key in map.Keys<TcpLatKey>())
         {
-            if (!_histograms.TryLookupPerCpu(key, perCpu.AsSpan()))
+            if (!map.TryLookupPerCpu(key, perCpu.AsSpan()))
             {
                 continue;
             }

@@ -13,7 +13,7 @@ internal enum TcpRole : byte
     Client = 2,
 }
 
-/// <summary>Must match struct tcp_lat_key in bpf/tcp_latency.h.</summary>
+/// <summary>Must match struct tcp_lat_key in bpf/tcp_latency.h. Port TCP_PORT_OTHER (0) collects ports beyond the cap.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct TcpLatKey
 {
@@ -32,6 +32,17 @@ internal unsafe struct TcpLatHist
     public fixed ulong Slots[SlotCount];
     public ulong SumNs;
     public ulong Count;
+}
+
+/// <summary>Must match struct tcp_series_stats in bpf/tcp_latency.h (one per CPU in the map).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpSeriesStats
+{
+    public ulong BytesSent;
+    public ulong BytesReceived;
+    public ulong ConnsOpened;
+    public ulong ConnsClosed;
+    public ulong Retransmits;
 }
 
 /// <summary>enum tcp_counter in bpf/tcp_latency.h.</summary>

@@ -35,7 +35,7 @@ public class ConfigLoaderTests
     public void UnknownKeyNamesFileLineAndColumn()
     {
         ConfigException ex = Invalid("listen: 127.0.0.1:9745\nlisten_port: 80\n");
-        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, heatmap, privacy)", Assert.Single(ex.Errors));
+        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, tcp, heatmap, privacy)", Assert.Single(ex.Errors));
     }
 
     [Fact]
@@ -116,5 +116,16 @@ public class ConfigLoaderTests
         Assert.Equal(new HeatmapSettings(), ConfigLoader.Parse("", "h").Heatmap);
         Assert.Contains("must be from 100ms to 10m", Assert.Single(Invalid("heatmap: {interval: 10ms}\n").Errors));
         Assert.Contains("from 2 to 10000", Assert.Single(Invalid("heatmap: {columns: 1}\n").Errors));
+    }
+
+    [Fact]
+    public void TcpSeriesSettingsAreReadAndBounded()
+    {
+        TcpSeriesSettings tcp = ConfigLoader.Parse("tcp: {ports: [80, 443, 80], max_tracked_ports: 10}\n", "t").Tcp;
+        Assert.Equal([(ushort)80, (ushort)443], tcp.Ports);
+        Assert.Equal(10, tcp.MaxTrackedSeries);
+        Assert.Equal(64, ConfigLoader.Parse("", "t").Tcp.MaxTrackedSeries);
+        Assert.Contains("is not a TCP port", Assert.Single(Invalid("tcp: {ports: [0]}\n").Errors));
+        Assert.Contains("from 0 to 4096", Assert.Single(Invalid("tcp: {max_tracked_ports: 9999}\n").Errors));
     }
 }
