@@ -23,8 +23,11 @@ public class AgentEndToEndTests
     {
         KernelTestGuard.Require();
         int port = FreePort();
+        HashSet<int> before = BpfTool.ProgramIds(s_ourPrograms);
         WebApplication app = AgentHost.Build(new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, port) }, LogLevel.Warning);
         await app.StartAsync();
+        HashSet<int> mine = BpfTool.ProgramIds(s_ourPrograms);
+        mine.ExceptWith(before);
         try
         {
             await using var server = new LoopbackEchoServer();
@@ -45,7 +48,8 @@ public class AgentEndToEndTests
             await app.DisposeAsync();
         }
 
-        Assert.DoesNotContain(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
+        Assert.NotEmpty(mine);
+        Assert.False(BpfTool.ProgramIds(s_ourPrograms).Overlaps(mine), "the stopped agent's programs are still loaded");
     }
 
     [SkippableFact]
@@ -91,9 +95,12 @@ public class AgentEndToEndTests
     public async Task SigtermStopsTheAgentProcessWithinFiveSecondsAndUnloadsEverything()
     {
         KernelTestGuard.Require();
+        HashSet<int> before = BpfTool.ProgramIds(s_ourPrograms);
         using AgentProcess agent = AgentProcess.Start();
         Assert.True(await agent.WaitReadyAsync(TimeSpan.FromSeconds(10)), $"agent not ready within 10 s:\n{agent.Output}");
-        Assert.Contains(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
+        HashSet<int> mine = BpfTool.ProgramIds(s_ourPrograms);
+        mine.ExceptWith(before);
+        Assert.NotEmpty(mine);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
         // SIGHUP (systemctl reload) must not end the agent.
@@ -107,7 +114,7 @@ public class AgentEndToEndTests
         Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(5)), $"agent still running 5 s after SIGTERM:\n{agent.Output}");
         Assert.Equal(0, agent.ExitCode);
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.DoesNotContain(BpfTool.LoadedProgramNames(), s_ourPrograms.Contains);
+        Assert.False(BpfTool.ProgramIds(s_ourPrograms).Overlaps(mine), "the stopped agent's programs are still loaded");
     }
 
     [SkippableFact]

@@ -20,8 +20,15 @@ internal static class BpfTool
         return doc.RootElement.GetArrayLength();
     }
 
-    /// <summary>Names of every loaded BPF program (the kernel keeps the first 15 characters).</summary>
-    public static List<string> LoadedProgramNames()
+    /// <summary>
+    /// Ids of the loaded programs named like <paramref name="names"/>. Tests compare ids, not names: other
+    /// processes on the machine may load programs with the same names at the same time.
+    /// </summary>
+    public static HashSet<int> ProgramIds(IReadOnlySet<string> names) =>
+        LoadedPrograms().Where(p => names.Contains(p.Name)).Select(p => p.Id).ToHashSet();
+
+    /// <summary>Id and name of every loaded BPF program (the kernel keeps the first 15 characters of names).</summary>
+    public static List<(int Id, string Name)> LoadedPrograms()
     {
         var start = new ProcessStartInfo("bpftool", "--json prog show") { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(start)!;
@@ -31,7 +38,7 @@ internal static class BpfTool
         using JsonDocument doc = JsonDocument.Parse(json);
         return doc.RootElement.EnumerateArray()
             .Where(p => p.TryGetProperty("name", out _))
-            .Select(p => p.GetProperty("name").GetString()!)
+            .Select(p => (p.GetProperty("id").GetInt32(), p.GetProperty("name").GetString()!))
             .ToList();
     }
 

@@ -13,6 +13,7 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _delay;
     private readonly Task _accepting;
+    private readonly List<TcpClient> _clients = [];
 
     public LoopbackEchoServer(TimeSpan delay = default)
     {
@@ -22,6 +23,16 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>
+    /// Runs a few delayed round trips on a throwaway server so the serve path is compiled before a test
+    /// measures latency (JIT work between receive and send would count as latency). Call before attaching.
+    /// </summary>
+    public static async Task WarmUpAsync()
+    {
+        await using var warm = new LoopbackEchoServer(TimeSpan.FromMilliseconds(3));
+        await warm.RoundTripsAsync(5);
+    }
 
     /// <summary>Connects once and does <paramref name="requests"/> round trips of 16-byte messages.</summary>
     public async Task RoundTripsAsync(int requests)
@@ -57,7 +68,19 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
         await Task.WhenAll(connections);
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private Task ServeAsync(TcpClient client)
+    {
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        // A dedicated thread with blocking I/O: async continuations can wait for a busy thread pool,
+        // which would add milliseconds the kernel rightly counts as latency.
+        return Task.Factory.StartNew(() => Serve(client), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Serve(TcpClient client)
     {
         using (client)
         {
@@ -66,25 +89,24 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
             byte[] buffer = new byte[16];
             try
             {
-                while (true)
+                while (!_stop.IsCancellationRequested)
                 {
-                    await stream.ReadExactlyAsync(buffer, _stop.Token);
+                    stream.ReadExactly(buffer);
                     if (_delay > TimeSpan.Zero)
                     {
-                        // Task.Delay alone overshoots by a timer tick or more; sleep most of the delay,
-                        // then spin to the exact moment so the kernel sees the intended latency.
+                        // Sleep most of the delay, then spin to the exact moment (sleeps overshoot by a tick).
                         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                        await Task.Delay(_delay - TimeSpan.FromMilliseconds(2), _stop.Token);
+                        Thread.Sleep(_delay - TimeSpan.FromMilliseconds(2));
                         while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < _delay)
                         {
                             Thread.SpinWait(100);
                         }
                     }
 
-                    await stream.WriteAsync(buffer, _stop.Token);
+                    stream.Write(buffer);
                 }
             }
-            catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException)
+            catch (Exception ex) when (ex is EndOfStreamException or IOException or ObjectDisposedException)
             {
             }
         }
@@ -94,6 +116,14 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
+        lock (_clients)
+        {
+            foreach (TcpClient client in _clients)
+            {
+                client.Dispose();
+            }
+        }
+
         await _accepting;
         _stop.Dispose();
     }

@@ -69,6 +69,7 @@ public class TcpLatencyProbeTests
     public async Task DelayedResponsesLandInTheBucketOfTheirDelay()
     {
         const int Requests = 20;
+        await LoopbackEchoServer.WarmUpAsync();
         using TcpLatencyProbe probe = AttachProbe();
         await using var server = new LoopbackEchoServer(TimeSpan.FromMilliseconds(20));
 
@@ -94,17 +95,21 @@ public class TcpLatencyProbeTests
     public void DisposeLeavesNoProgramLoaded()
     {
         HashSet<string> ours = [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.Programs).Concat(TcpLatencyProbe.Definition.Common).Select(p => p.ProgramName))];
+        HashSet<int> before = BpfTool.ProgramIds(ours);
         TcpLatencyProbe probe = AttachProbe();
+        HashSet<int> mine;
         try
         {
-            Assert.Contains(BpfTool.LoadedProgramNames(), ours.Contains);
+            mine = BpfTool.ProgramIds(ours);
+            mine.ExceptWith(before);
+            Assert.NotEmpty(mine);
         }
         finally
         {
             probe.Dispose();
         }
 
-        Assert.DoesNotContain(BpfTool.LoadedProgramNames(), ours.Contains);
+        Assert.False(BpfTool.ProgramIds(ours).Overlaps(mine), "programs of the disposed probe are still loaded");
     }
 
     [SkippableFact]

@@ -46,6 +46,9 @@ internal static class AgentHost
         builder.Services.AddSingleton<TcpLatencyService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpLatencyService>());
         builder.Services.AddSingleton<IKernelHistogramSource>(sp => sp.GetRequiredService<TcpLatencyService>());
+        builder.Services.AddSingleton(new Aggregation.HeatmapStore(options.Config.Heatmap.Columns));
+        builder.Services.AddHostedService<HeatmapService>();
+        builder.Services.AddSingleton<IHeatmapView, HeatmapView>();
 
         // XDP HTTP-flood filter: the service owns the per-interface objects and applies rule sets.
         builder.Services.AddSingleton<HttpFloodService>();
@@ -62,10 +65,11 @@ internal static class AgentHost
         app.Services.GetRequiredService<BuildInfoMetric>();
         app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
         app.MapFloodApi(app.Services.GetRequiredService<IFloodView>());
+        app.MapHeatmapApi(app.Services.GetRequiredService<IHeatmapView>());
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz, /readyz and /api/v1/flood on {Scheme}://{Listen}{Auth}",
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz, /readyz, /api/v1/flood and /api/v1/heatmap on {Scheme}://{Listen}{Auth}",
                 options.Web?.Tls is null ? "http" : "https", options.Listen, options.Web?.RequiresBasicAuth == true ? " with basic auth" : string.Empty));
         return app;
     }
