@@ -18,13 +18,10 @@ public static class FloodApi
     /// <summary>Maps the endpoint; the state is read from <paramref name="view"/> on every request.</summary>
     public static IEndpointRouteBuilder MapFloodApi(this IEndpointRouteBuilder endpoints, IFloodView view)
     {
-        endpoints.MapGet(Path, async (HttpContext context) =>
+        endpoints.MapGet(Path, (HttpContext context) =>
         {
             FloodSnapshot snapshot = view.GetSnapshot(MaxOffendersPerRule);
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await using var writer = new Utf8JsonWriter(context.Response.Body);
-            Write(writer, snapshot, MaxOffendersPerRule);
-            await writer.FlushAsync(context.RequestAborted);
+            return JsonResponse.WriteAsync(context, writer => Write(writer, snapshot, MaxOffendersPerRule));
         });
         return endpoints;
     }

@@ -19,33 +19,32 @@ public static class HeatmapApi
         endpoints.MapGet(Path, async (HttpContext context) =>
         {
             IQueryCollection query = context.Request.Query;
-            context.Response.ContentType = "application/json; charset=utf-8";
             if (!query.ContainsKey("role") && !query.ContainsKey("port"))
             {
                 if (query.ContainsKey("scale"))
                 {
-                    await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "scale needs role and port");
+                    await JsonResponse.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "scale needs role and port");
                     return;
                 }
 
-                await WriteAsync(context, w => Write(w, view.GetOverview()));
+                await JsonResponse.WriteAsync(context, w => Write(w, view.GetOverview()));
                 return;
             }
 
             if (ValidateQuery(query, out string role, out ushort port, out int scale) is string error)
             {
-                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+                await JsonResponse.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
                 return;
             }
 
             HeatmapSeriesDetail? detail = view.GetSeries(role, port, scale);
             if (detail is null)
             {
-                await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"no heatmap series for role {role}, port {port}");
+                await JsonResponse.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"no heatmap series for role {role}, port {port}");
                 return;
             }
 
-            await WriteAsync(context, w => Write(w, detail));
+            await JsonResponse.WriteAsync(context, w => Write(w, detail));
         });
         return endpoints;
     }
@@ -146,23 +145,5 @@ public static class HeatmapApi
         {
             writer.WriteNull(name);
         }
-    }
-
-    private static async Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
-    {
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
-        write(writer);
-        await writer.FlushAsync(context.RequestAborted);
-    }
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        return WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", message);
-            w.WriteEndObject();
-        });
     }
 }
