@@ -17,7 +17,7 @@ APP_DIR     := build/app
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy
 
-.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean
+.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -57,6 +57,16 @@ unit-test: bpf
 
 kernel-test: bpf
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
+
+# Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
+# BENCH=xdp|footprint|verifier runs one; the baselines (empty XDP, xdp-tools' filters) are built/installed here.
+BENCH ?= all
+XDPFILT_OBJ := /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o
+bench: build
+	@[ -e $(XDPFILT_OBJ) ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xdp-tools >/dev/null; }
+	@mkdir -p build/bench
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/xdp_empty.bpf.c -o build/bench/xdp_empty.bpf.o
+	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- $(BENCH)
 
 run: build
 	./build/netscope run $(ARGS)

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NetScope.Bench;
+
+/// <summary>Start-up time, memory and CPU of build/netscope with XDP off, idle and under loopback load.</summary>
+internal static partial class FootprintBench
+{
+    private const int Starts = 5;
+    private const int WindowSeconds = 10;
+    private const int LoadRate = 10_000;
+    // USER_HZ: /proc/PID/stat counts in 1/100 s on every Linux ABI, whatever CONFIG_HZ is.
+    private const double TicksPerSecond = 100;
+
+    public static string Run(string root)
+    {
+        string agent = Path.Combine(root, "build", "netscope");
+        string work = Path.Combine(root, "build", "bench");
+        string config = Path.Combine(work, "footprint.yaml");
+        File.WriteAllText(config, "interfaces: []\n");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+
+        var startSeconds = new List<double>();
+        for (int i = 0; i < Starts; i++)
+        {
+            using Process p = StartAgent(agent, config, work, out int port);
+            startSeconds.Add(WaitReady(http, p, port));
+            Stop(p);
+        }
+
+        using Process agentProc = StartAgent(agent, config, work, out int agentPort);
+        WaitReady(http, agentProc, agentPort);
+        Thread.Sleep(2000); // let start-up work (JIT, first heatmap column) finish before "idle"
+        var idle = Measure(agentProc.Id, () => Thread.Sleep(WindowSeconds * 1000));
+        double achieved = 0;
+        var load = Measure(agentProc.Id, () => achieved = LoopbackLoad.Run(LoadRate, TimeSpan.FromSeconds(WindowSeconds)));
+        Stop(agentProc);
+
+        double start = Repo.Median(startSeconds);
+        var md = new StringBuilder();
+        md.AppendLine("## Agent footprint");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"`build/netscope run --config <interfaces: []> --listen 127.0.0.1:<free port>`: TCP probes attached, XDP off.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Start-up: median of {Starts} starts, process start to first `/readyz` 200 (polled every 10 ms).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"RSS: median of 1 s VmRSS samples (max in brackets); CPU: utime+stime from /proc/PID/stat over {WindowSeconds} s.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Load: in-process keep-alive HTTP/1.1 responder and paced client on loopback, 8 connections, target {LoadRate:N0} req/s,");
+        md.AppendLine(CultureInfo.InvariantCulture, $"achieved {achieved:N0} req/s (traffic the TCP probes observe). Reproduce: `make bench BENCH=footprint`.");
+        md.AppendLine();
+        md.AppendLine("| figure | measured | baseline / anchor | target | result |");
+        md.AppendLine("|---|---:|---|---:|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| start to /readyz 200 | {start:0.00} s (runs: {string.Join(", ", startSeconds.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)))}) | — | ≤ 2 s | {Repo.Verdict(start <= 2.0)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RSS idle | {idle.RssMb:0.0} MB ({idle.MaxRssMb:0.0}) | Beyla 75–120 MB | ≤ 80 MB | {Repo.Verdict(idle.MaxRssMb <= 80)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| CPU idle | {idle.CpuPercent:0.00} % of a core | Beyla 0.5–1.5 % | ≤ 1 % | {Repo.Verdict(idle.CpuPercent <= 1)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RSS under load | {load.RssMb:0.0} MB ({load.MaxRssMb:0.0}) | Beyla 75–120 MB | ≤ 80 MB | {Repo.Verdict(load.MaxRssMb <= 80)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| CPU under load | {load.CpuPercent:0.00} % of a core | — | — | info |");
+        return md.ToString();
+    }
+
+    private readonly record struct Usage(double RssMb, double MaxRssMb, double CpuPercent);
+
+    private static Usage Measure(int pid, Action window)
+    {
+        var rss = new List<double>();
+        long cpu0 = CpuTicks(pid);
+        var sw = Stopwatch.StartNew();
+        using var sampler = new Timer(_ => { lock (rss) { rss.Add(RssMb(pid)); } }, null, 0, 1000);
+        window();
+        long cpu1 = CpuTicks(pid);
+        double seconds = sw.Elapsed.TotalSeconds;
+        sampler.Dispose();
+        lock (rss)
+        {
+            return new Usage(Repo.Median(rss), rss.Max(), (cpu1 - cpu0) / TicksPerSecond / seconds * 100);
+        }
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        // Fields after the ")" that closes comm: [0] is state (field 3), so utime (14) is [11], stime [12].
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+    }
+
+    private static double RssMb(int pid)
+    {
+        string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static Process StartAgent(string agent, string config, string work, out int port)
+    {
+        port = FreePort();
+        var psi = new ProcessStartInfo(agent)
+        {
+            ArgumentList = { "run", "--config", config, "--listen", $"127.0.0.1:{port}", "--log-level", "Warning" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work,
+        };
+        Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {agent}");
+        // Drain the pipes so a chatty agent never blocks on a full pipe.
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("agent: " + e.Data); } };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static double WaitReady(HttpClient http, Process p, int port)
+    {
+        // Process.Start returns after exec, so the clock starts at the process's own start time.
+        DateTime started = p.StartTime;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (p.HasExited)
+            {
+                throw new InvalidOperationException($"netscope exited with {p.ExitCode} before /readyz");
+            }
+            try
+            {
+                using HttpResponseMessage r = http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz")).GetAwaiter().GetResult();
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    return (DateTime.Now - started).TotalSeconds;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // listener up but slow: retry
+            }
+            Thread.Sleep(10);
+        }
+        throw new TimeoutException("netscope was not ready within 30 s");
+    }
+
+    private static void Stop(Process p)
+    {
+        // SIGTERM first so the agent detaches and exits as it would under systemd.
+        _ = kill(p.Id, 15);
+        if (!p.WaitForExit(10_000))
+        {
+            p.Kill();
+            p.WaitForExit();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+}

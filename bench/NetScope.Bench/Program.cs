@@ -1,0 +1,34 @@
+using NetScope.Bench;
+
+// Usage: NetScope.Bench [xdp|footprint|verifier|all]. Each benchmark writes its section under
+// build/bench/, then bench/RESULTS.md is rebuilt from every section present, so one benchmark can
+// be re-run alone without losing the others' last figures.
+string which = args.Length > 0 ? args[0] : "all";
+string root = Repo.FindRoot();
+var benches = new Dictionary<string, Func<string, string>>
+{
+    ["xdp"] = XdpBench.Run,
+    ["footprint"] = FootprintBench.Run,
+    ["verifier"] = VerifierBench.Run,
+};
+if (which != "all" && !benches.ContainsKey(which))
+{
+    Console.Error.WriteLine($"unknown benchmark '{which}': use one of {string.Join(", ", benches.Keys)}, all");
+    return 2;
+}
+
+Directory.CreateDirectory(Path.Combine(root, "build", "bench"));
+foreach (var (name, run) in benches)
+{
+    if (which != "all" && which != name)
+    {
+        continue;
+    }
+    Console.WriteLine($"bench: {name} ...");
+    string section = run(root);
+    File.WriteAllText(Path.Combine(root, "build", "bench", name + ".md"), section);
+    Console.WriteLine(section);
+}
+Report.Write(root, benches.Keys);
+Console.WriteLine("bench: wrote bench/RESULTS.md");
+return 0;
