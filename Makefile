@@ -89,4 +89,4 @@ uninstall:
 
 clean:
 	rm -rf build
-	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	find src tests bench -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

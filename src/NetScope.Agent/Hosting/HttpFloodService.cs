@@ -63,7 +63,6 @@ internal sealed class HttpFloodService : IHostedService, IFloodRuleSink, IFloodV
                 HttpFloodProbe probe = HttpFloodProbe.Attach(name, _logger, _options.Config.Xdp, _options.Config.TruncateSourceIps);
                 attached.Add(probe);
                 statuses.Add(new FloodInterfaceStatus(name, true));
-                _logger.LogInformation("XDP HTTP-flood filter attached to {Interface} (ifindex {Index})", name, probe.InterfaceIndex);
             }
             catch (Exception ex)
             {
