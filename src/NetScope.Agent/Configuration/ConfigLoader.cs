@@ -2,7 +2,7 @@ using System.Net;
 using NetScope.Agent.Hosting;
 using NetScope.Agent.Probes;
 using NetScope.Native;
-using YamlDotNet.Core;
+using NetScope.Exporters.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace NetScope.Agent.Configuration;
@@ -13,9 +13,9 @@ namespace NetScope.Agent.Configuration;
 /// </summary>
 internal sealed class ConfigLoader
 {
-    private readonly ConfigNodeReader _reader;
+    private readonly YamlNodeReader _reader;
 
-    private ConfigLoader(string source) => _reader = new ConfigNodeReader(source);
+    private ConfigLoader(string source) => _reader = new YamlNodeReader(source);
 
     /// <summary>Loads a file; throws <see cref="ConfigException"/> listing every problem.</summary>
     public static AgentConfig LoadFile(string path)
@@ -48,36 +48,15 @@ internal sealed class ConfigLoader
 
     private AgentConfig Read(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            _reader.Error(ex.Start, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
-            return new AgentConfig();
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet's representation model reports some structural errors without a position.
-            _reader.Error($"not valid YAML: {ex.Message}");
-            return new AgentConfig();
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        YamlNode? root = _reader.LoadDocument(yaml);
+        if (root is null)
         {
             return new AgentConfig();
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            _reader.Error(stream.Documents[1].RootNode.Start, "only one YAML document is allowed");
         }
 
         var config = new AgentConfig();
         var rules = new RulesSectionReader(_reader);
-        _reader.Mapping(stream.Documents[0].RootNode, "the config", new Dictionary<string, Action<YamlNode>>
+        _reader.Mapping(root, "the config", new Dictionary<string, Action<YamlNode>>
         {
             ["listen"] = value => config = config with { Listen = ReadListen(value) ?? config.Listen },
             ["probes"] = value => config = ReadProbes(value, config),
@@ -91,7 +70,7 @@ internal sealed class ConfigLoader
             {
                 ["truncate_source_ips"] = v => config = config with { TruncateSourceIps = _reader.Boolean(v, "privacy.truncate_source_ips") ?? false },
             }),
-        });
+        }, isRoot: true);
         return config;
     }
 

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using NetScope.Agent.Probes;
+using NetScope.Exporters.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace NetScope.Agent.Configuration;
 
 /// <summary>Reads and validates `interfaces`, `allow` and `rules` (docs/rules.md) with positioned errors.</summary>
-internal sealed partial class RulesSectionReader(ConfigNodeReader reader)
+internal sealed partial class RulesSectionReader(YamlNodeReader reader)
 {
     private static readonly Dictionary<string, HfMethod> s_methods = new(StringComparer.Ordinal)
     {
@@ -276,7 +277,7 @@ internal sealed partial class RulesSectionReader(ConfigNodeReader reader)
         if (slash > 0
             && uint.TryParse(text.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out uint count)
             && count > 0
-            && ConfigNodeReader.TryParseDuration(text[(slash + 1)..] is var unit && char.IsDigit(unit.FirstOrDefault()) ? unit : "1" + unit, out TimeSpan window))
+            && YamlNodeReader.TryParseDuration(text[(slash + 1)..] is var unit && char.IsDigit(unit.FirstOrDefault()) ? unit : "1" + unit, out TimeSpan window))
         {
             return new Rate(count, window);
         }

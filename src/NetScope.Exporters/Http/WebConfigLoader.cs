@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using NetScope.Exporters.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,13 +14,12 @@ namespace NetScope.Exporters.Http;
 /// </summary>
 public sealed partial class WebConfigLoader
 {
-    private readonly string _source;
+    private readonly YamlNodeReader _reader;
     private readonly string _baseDirectory;
-    private readonly List<string> _errors = [];
 
     private WebConfigLoader(string source, string baseDirectory)
     {
-        _source = source;
+        _reader = new YamlNodeReader(source);
         _baseDirectory = baseDirectory;
     }
 
@@ -50,9 +50,9 @@ public sealed partial class WebConfigLoader
     {
         var loader = new WebConfigLoader(source, baseDirectory);
         WebConfig config = loader.Read(yaml);
-        if (loader._errors.Count > 0)
+        if (loader._reader.Errors.Count > 0)
         {
-            throw new WebConfigException(loader._errors);
+            throw new WebConfigException(loader._reader.Errors);
         }
 
         return config with { Source = source };
@@ -60,39 +60,18 @@ public sealed partial class WebConfigLoader
 
     private WebConfig Read(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            Error(ex.Start, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
-            return new WebConfig();
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet's representation model reports some structural errors without a position.
-            _errors.Add($"{_source}: not valid YAML: {ex.Message}");
-            return new WebConfig();
-        }
-
-        if (stream.Documents.Count == 0 || IsEmpty(stream.Documents[0].RootNode))
+        YamlNode? root = _reader.LoadDocument(yaml);
+        if (root is null)
         {
             return new WebConfig();
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            Error(stream.Documents[1].RootNode.Start, "only one YAML document is allowed");
         }
 
         var config = new WebConfig();
-        Mapping(stream.Documents[0].RootNode, "the web config", new Dictionary<string, Action<YamlNode>>
+        _reader.Mapping(root, "the web config", new Dictionary<string, Action<YamlNode>>
         {
             ["tls_server_config"] = node => config = config with { Tls = ReadTls(node) },
             ["basic_auth_users"] = node => config = config with { BasicAuthUsers = ReadUsers(node) },
-            ["allow_unauthenticated_health"] = node => config = config with { AllowUnauthenticatedHealth = Boolean(node, "allow_unauthenticated_health") ?? false },
+            ["allow_unauthenticated_health"] = node => config = config with { AllowUnauthenticatedHealth = _reader.Boolean(node, "allow_unauthenticated_health") ?? false },
         });
         return config;
     }
@@ -108,14 +87,14 @@ public sealed partial class WebConfigLoader
         }
 
         (YamlNode Node, string Path)? cert = null, key = null, clientCa = null;
-        Mapping(node, What, new Dictionary<string, Action<YamlNode>>
+        _reader.Mapping(node, What, new Dictionary<string, Action<YamlNode>>
         {
             ["cert_file"] = value => cert = ExistingFile(value, "cert_file"),
             ["key_file"] = value => key = ExistingFile(value, "key_file"),
             ["client_ca_file"] = value => clientCa = ExistingFile(value, "client_ca_file"),
         });
 
-        int errorsBefore = _errors.Count;
+        int errorsBefore = _reader.Errors.Count;
         if (cert is null && !HasKey(node, "cert_file"))
         {
             Error(node.Start, $"{What}: cert_file is required");
@@ -136,7 +115,7 @@ public sealed partial class WebConfigLoader
             CheckClientCa(ca.Node, ca.Path);
         }
 
-        return cert is { } cc && key is { } kk && _errors.Count == errorsBefore
+        return cert is { } cc && key is { } kk && _reader.Errors.Count == errorsBefore
             ? new WebTlsConfig(cc.Path, kk.Path, clientCa?.Path)
             : null;
     }
@@ -240,51 +219,14 @@ public sealed partial class WebConfigLoader
         return (node, path);
     }
 
-    private bool? Boolean(YamlNode node, string key)
-    {
-        switch (node is YamlScalarNode scalar ? scalar.Value : null)
-        {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            case var text:
-                Error(node.Start, $"{key}: '{text}' is not true or false");
-                return null;
-        }
-    }
-
-    /// <summary>Calls the handler of each key; unknown keys are errors listing the known ones.</summary>
-    private void Mapping(YamlNode node, string what, Dictionary<string, Action<YamlNode>> handlers)
-    {
-        if (node is not YamlMappingNode mapping)
-        {
-            Error(node.Start, $"{what}: expected a mapping of keys to values");
-            return;
-        }
-
-        foreach ((YamlNode keyNode, YamlNode value) in mapping.Children)
-        {
-            string key = keyNode is YamlScalarNode { Value: { } k } ? k : string.Empty;
-            if (handlers.TryGetValue(key, out Action<YamlNode>? handler))
-            {
-                handler(value);
-            }
-            else
-            {
-                Error(keyNode.Start, $"{what}: unknown key '{key}' (known here: {string.Join(", ", handlers.Keys)})");
-            }
-        }
-    }
-
     private static bool HasKey(YamlNode node, string key) =>
         node is YamlMappingNode mapping && mapping.Children.Keys.Any(k => k is YamlScalarNode { Value: { } v } && v == key);
 
     private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" };
 
-    private void Error(YamlNode node, string message) => Error(node.Start, message);
+    private void Error(YamlNode node, string message) => _reader.Error(node.Start, message);
 
-    private void Error(Mark mark, string message) => _errors.Add($"{_source}:{mark.Line}:{mark.Column}: {message}");
+    private void Error(Mark mark, string message) => _reader.Error(mark, message);
 
     /// <summary>Modular crypt format of bcrypt: versions 2a, 2b, 2x and 2y; cost 04-31; 22 salt + 31 hash characters.</summary>
     [GeneratedRegex(@"^\$2[abxy]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$", RegexOptions.CultureInvariant)]

@@ -3,24 +3,68 @@ using System.Net;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace NetScope.Agent.Configuration;
+namespace NetScope.Exporters.Configuration;
 
 /// <summary>
 /// Typed access to YAML nodes that records every problem as "source:line:col: message" instead of
-/// throwing, so one pass reports all errors of a file.
+/// throwing, so one pass reports all errors of a file. Shared by the agent's config and the web config
+/// (it lives here because the exporters cannot reference the agent).
 /// </summary>
-internal sealed class ConfigNodeReader(string source)
+/// <param name="source">Name that prefixes every message, normally the file's path.</param>
+public sealed class YamlNodeReader(string source)
 {
     private readonly List<string> _errors = [];
 
+    /// <summary>Every problem found so far, in order.</summary>
     public IReadOnlyList<string> Errors => _errors;
 
+    /// <summary>Records a problem at a position.</summary>
     public void Error(Mark mark, string message) => _errors.Add($"{source}:{mark.Line}:{mark.Column}: {message}");
 
+    /// <summary>Records a problem without a position.</summary>
     public void Error(string message) => _errors.Add($"{source}: {message}");
 
-    /// <summary>Calls the handler of each key; unknown keys are errors listing the known ones.</summary>
-    public void Mapping(YamlNode node, string what, IReadOnlyDictionary<string, Action<YamlNode>> handlers)
+    /// <summary>
+    /// Parses <paramref name="yaml"/> and returns its only document's root, or null when the text is empty
+    /// or not YAML (recorded as an error).
+    /// </summary>
+    public YamlNode? LoadDocument(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            Error(ex.Start, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's representation model reports some structural errors without a position.
+            Error($"not valid YAML: {ex.Message}");
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            Error(stream.Documents[1].RootNode.Start, "only one YAML document is allowed");
+        }
+
+        return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>
+    /// Calls the handler of each key; unknown keys are errors listing the known ones, prefixed with
+    /// <paramref name="what"/> unless <paramref name="isRoot"/> (top-level keys need no context).
+    /// </summary>
+    public void Mapping(YamlNode node, string what, IReadOnlyDictionary<string, Action<YamlNode>> handlers, bool isRoot = false)
     {
         if (node is not YamlMappingNode mapping)
         {
@@ -37,13 +81,14 @@ internal sealed class ConfigNodeReader(string source)
             }
             else
             {
-                string prefix = what == "the config" ? string.Empty : what + ": ";
+                string prefix = isRoot ? string.Empty : what + ": ";
                 Error(keyNode.Start, $"{prefix}unknown key '{key}' (known here: {string.Join(", ", handlers.Keys)})");
             }
         }
     }
 
     /// <summary>The items of a list, each with its node (for positions); an error when not a list.</summary>
+    /// <summary>The scalar items of a list, each with its node (for positions).</summary>
     public IEnumerable<(YamlNode Node, string Text)> Sequence(YamlNode node, string key)
     {
         if (node is not YamlSequenceNode sequence)
@@ -62,6 +107,7 @@ internal sealed class ConfigNodeReader(string source)
         }
     }
 
+    /// <summary>A non-empty scalar, or null (recorded as an error).</summary>
     public string? Scalar(YamlNode node, string key)
     {
         if (node is YamlScalarNode { Value: { Length: > 0 } value })
@@ -73,6 +119,7 @@ internal sealed class ConfigNodeReader(string source)
         return null;
     }
 
+    /// <summary>true or false, or null (recorded as an error).</summary>
     public bool? Boolean(YamlNode node, string key)
     {
         string? text = Scalar(node, key);
@@ -142,6 +189,7 @@ internal sealed class ConfigNodeReader(string source)
         return null;
     }
 
+    /// <summary>Parses a positive duration with unit ms, s, m or h, at most a year.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
