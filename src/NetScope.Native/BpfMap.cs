@@ -92,6 +92,47 @@ public sealed unsafe class BpfMap
         }
     }
 
+    /// <summary>
+    /// Every element of a per-CPU array of __u64 counters, summed over CPUs, read in one
+    /// BPF_MAP_LOOKUP_BATCH syscall instead of one lookup per index.
+    /// </summary>
+    public ulong[] SumPerCpuCounters()
+    {
+        if (Type != BpfMapType.PercpuArray || ValueSize != sizeof(ulong) || KeySize != sizeof(uint))
+        {
+            throw new ArgumentException($"Map '{Name}' ({Type}, {KeySize}-byte keys, {ValueSize}-byte values) is not a per-CPU array of __u64 counters.");
+        }
+
+        int entries = MaxEntries, cpus = PossibleCpus;
+        uint[] keys = new uint[entries];
+        ulong[] values = new ulong[entries * cpus];
+        uint count = (uint)entries;
+        uint next = 0;
+        fixed (uint* k = keys)
+        fixed (ulong* v = values)
+        {
+            int result = Interop.bpf_map_lookup_batch(Fd, null, &next, k, v, &count, null);
+            if (result != -Errno.ENOENT)
+            {
+                BpfErrors.Check(result, "bpf_map_lookup_batch", Name);
+            }
+        }
+
+        ulong[] totals = new ulong[entries];
+        for (int i = 0; i < (int)count; i++)
+        {
+            ulong sum = 0;
+            foreach (ulong value in values.AsSpan(i * cpus, cpus))
+            {
+                sum += value;
+            }
+
+            totals[keys[i]] = sum;
+        }
+
+        return totals;
+    }
+
     /// <summary>Inserts or replaces (BPF_ANY) a key's value.</summary>
     public void Update<TKey, TValue>(in TKey key, in TValue value, BpfUpdateFlags flags = BpfUpdateFlags.Any)
         where TKey : unmanaged

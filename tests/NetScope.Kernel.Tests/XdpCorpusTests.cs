@@ -79,23 +79,7 @@ public class XdpCorpusTests
         }
     }
 
-    private static ulong[] ReadCounters(BpfMap counters)
-    {
-        var totals = new ulong[CounterCount];
-        Span<ulong> perCpu = new ulong[BpfMap.PossibleCpus];
-        for (uint i = 0; i < CounterCount; i++)
-        {
-            if (counters.TryLookupPerCpu(i, perCpu))
-            {
-                foreach (ulong value in perCpu)
-                {
-                    totals[i] += value;
-                }
-            }
-        }
-
-        return totals;
-    }
+    private static ulong[] ReadCounters(BpfMap counters) => counters.SumPerCpuCounters();
 
     private static uint XdpAction(string name) => name switch
     {

@@ -189,28 +189,7 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     }
 
     /// <summary>Every hf_counters entry (enum hf_counter index), summed over CPUs.</summary>
-    public ulong[] ReadCounters()
-    {
-        var totals = new ulong[HfCounter.Max];
-        Span<ulong> perCpu = BpfMap.PossibleCpus <= 256 ? stackalloc ulong[BpfMap.PossibleCpus] : new ulong[BpfMap.PossibleCpus];
-        for (uint i = 0; i < HfCounter.Max; i++)
-        {
-            if (!_counters.TryLookupPerCpu(i, perCpu))
-            {
-                continue;
-            }
-
-            ulong sum = 0;
-            foreach (ulong value in perCpu)
-            {
-                sum += value;
-            }
-
-            totals[i] = sum;
-        }
-
-        return totals;
-    }
+    public ulong[] ReadCounters() => _counters.SumPerCpuCounters();
 
     /// <summary>
     /// Block entries that are still live at <paramref name="nowNs"/>, with the source's window count when

@@ -191,23 +191,7 @@ internal sealed class TcpLatencyProbe : IDisposable
     }
 
     /// <summary>Reads one counter of tcp_counters, summed over CPUs.</summary>
-    public ulong ReadCounter(TcpCounter counter)
-    {
-        Span<ulong> perCpu = stackalloc ulong[BpfMap.PossibleCpus];
-        uint index = (uint)counter;
-        if (!_counters.TryLookupPerCpu(index, perCpu))
-        {
-            return 0;
-        }
-
-        ulong total = 0;
-        foreach (ulong value in perCpu)
-        {
-            total += value;
-        }
-
-        return total;
-    }
+    public ulong ReadCounter(TcpCounter counter) => _counters.SumPerCpuCounters()[(int)counter];
 
     /// <summary>Detaches every link and unloads the object.</summary>
     public void Dispose() => _attached.Dispose();

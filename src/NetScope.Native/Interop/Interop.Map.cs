@@ -38,6 +38,10 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static unsafe partial int bpf_map_delete_elem(int fd, void* key);
 
+    /// <summary>Reads up to *count elements in one syscall (BPF_MAP_LOOKUP_BATCH, kernel 5.6+); -ENOENT at the end.</summary>
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map_lookup_batch(int fd, void* in_batch, void* out_batch, void* keys, void* values, uint* count, void* opts);
+
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static unsafe partial int bpf_map_get_next_key(int fd, void* key, void* next_key);
 }
