@@ -15,7 +15,7 @@ internal sealed class HeatmapView(AgentOptions options, HeatmapStore store) : IH
     {
         var series = store.ListSeries()
             .Select(w => new HeatmapSeriesSummary(
-                RoleName(w.Role),
+                TcpLatencyService.RoleLabel(w.Role),
                 w.Port.ToString(CultureInfo.InvariantCulture),
                 w.Count,
                 w.RatePerSecond,
@@ -27,12 +27,9 @@ internal sealed class HeatmapView(AgentOptions options, HeatmapStore store) : IH
 
     public HeatmapSeriesDetail? GetSeries(string role, ushort port, int scale)
     {
-        TcpRole tcpRole = role switch
-        {
-            "server" => TcpRole.Server,
-            "client" => TcpRole.Client,
-            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "role must be server or client"),
-        };
+        TcpRole tcpRole = role == TcpLatencyService.RoleLabel(TcpRole.Server) ? TcpRole.Server
+            : role == TcpLatencyService.RoleLabel(TcpRole.Client) ? TcpRole.Client
+            : throw new ArgumentOutOfRangeException(nameof(role), role, "role must be server or client");
         List<LatencyColumn>? columns = store.GetColumns(tcpRole, port);
         if (columns is null)
         {
@@ -62,6 +59,4 @@ internal sealed class HeatmapView(AgentOptions options, HeatmapStore store) : IH
             HistogramQuantile.OfSlots(window, 0.5),
             HistogramQuantile.OfSlots(window, 0.99));
     }
-
-    private static string RoleName(TcpRole role) => role == TcpRole.Server ? "server" : "client";
 }
