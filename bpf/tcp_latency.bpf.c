@@ -10,11 +10,17 @@
  * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung, and so do
  * retransmits (tp/tcp/tcp_retransmit_skb).
  *
+ * Events: connection closes and slow requests go to the tcp_events ring buffer, thinned by the
+ * sampling shift in tcp_event_config (user space raises it when the event rate exceeds its budget).
+ * Histograms and counters are never sampled. Every event is counted: offered (before sampling),
+ * produced (kept by sampling) and lost (ring full), so user space can prove nothing vanished.
+ *
  * Cardinality: series maps are sized by user space to (tracked ports + cap) entries and user space
  * creates the entries of configured ports and of TCP_PORT_OTHER before attaching. A new series that
  * does not fit (the map is full) is counted under TCP_PORT_OTHER instead.
  */
 #include "include/netscope_common.h"
+#include <bpf/bpf_endian.h>
 #include "include/histogram.h"
 #include "tcp_latency.h"
 
@@ -23,9 +29,16 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Per-socket state, keyed by the struct sock address. LRU so missed closes cannot fill it. */
 struct sock_state {
 	__u64 pending_ts_ns;	/* start of the request in flight, 0 when none */
+	__u64 open_ts_ns;	/* when the socket reached ESTABLISHED */
+	__u64 bytes_sent;
+	__u64 bytes_received;
+	__u32 retransmits;
+	__u32 requests;		/* requests completed */
+	__u32 pid;		/* tgid of the first process seen sending/receiving */
 	__u16 port;		/* series port (see struct tcp_lat_key) */
 	__u8 role;		/* enum tcp_role */
-	__u8 pad[5];
+	__u8 identified;	/* pid and comm are set */
+	char comm[16];
 };
 
 struct {
@@ -63,6 +76,23 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } tcp_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);	/* resized by user space (events.ring_size) */
+} tcp_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tcp_event_config);
+} tcp_event_config SEC(".maps");
+
+/* Ring buffer records are untyped; this anchor puts struct tcp_event into the object's BTF so user
+ * space can check its C# mirror against it (StructLayoutTests). */
+const struct tcp_event *unused_tcp_event __attribute__((unused));
+_Static_assert(sizeof(struct tcp_event) == 104, "struct tcp_event layout");
 
 /* kprobe rung only: tcp_recvmsg arguments saved at entry for the kretprobe. */
 struct recv_args {
@@ -122,6 +152,82 @@ static __always_inline void count(__u32 index)
 		*value += 1;
 }
 
+static __always_inline struct tcp_event_config *event_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&tcp_event_config, &zero);
+}
+
+/*
+ * A zeroed tcp_event in the ring for an event that is due, or NULL when sampling skips it or the
+ * ring is full. The caller fills it and submits it.
+ */
+static __always_inline struct tcp_event *event_reserve(const struct tcp_event_config *cfg, __u8 type,
+						       const struct sock_state *state)
+{
+	__u32 shift = cfg->sample_shift;
+	struct tcp_event *event;
+
+	count(TCP_COUNTER_EVENTS_OFFERED);
+	if (shift > 16)
+		shift = 16;
+	if (shift && (bpf_get_prandom_u32() & ((1U << shift) - 1)))
+		return NULL;
+	count(TCP_COUNTER_EVENTS_PRODUCED);
+	event = bpf_ringbuf_reserve(&tcp_events, sizeof(*event), 0);
+	if (!event) {
+		count(TCP_COUNTER_EVENTS_LOST);
+		return NULL;
+	}
+	__builtin_memset(event, 0, sizeof(*event));
+	event->type = type;
+	event->role = state->role;
+	event->series_port = state->port;
+	event->pid = state->pid;
+	__builtin_memcpy(event->comm, state->comm, sizeof(event->comm));
+	event->timestamp_ns = bpf_ktime_get_ns();
+	return event;
+}
+
+/* IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d); @addr in network byte order. */
+static __always_inline void ipv4_mapped(__u8 *out, __u32 addr)
+{
+	out[10] = 0xff;
+	out[11] = 0xff;
+	__builtin_memcpy(out + 12, &addr, 4);
+}
+
+/* Local and remote endpoints and the smoothed RTT of @sk, read with CO-RE. */
+static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk)
+{
+	struct sock *s = (struct sock *)sk;
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+
+	/* inet_sport, not skc_num: a closing socket's skc_num is already 0 (port released) when
+	 * inet_sock_set_state reports CLOSE. */
+	event->local_port = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	event->remote_port = bpf_ntohs(BPF_CORE_READ(s, __sk_common.skc_dport));
+	if (BPF_CORE_READ(s, __sk_common.skc_family) == AF_INET6) {
+		BPF_CORE_READ_INTO(&event->local_addr, s, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&event->remote_addr, s, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	} else {
+		ipv4_mapped(event->local_addr, BPF_CORE_READ(s, __sk_common.skc_rcv_saddr));
+		ipv4_mapped(event->remote_addr, BPF_CORE_READ(s, __sk_common.skc_daddr));
+	}
+	event->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+}
+
+/* The first process seen using the socket owns it in events (softirq state changes have no process). */
+static __always_inline void identify(struct sock_state *state)
+{
+	if (state->identified)
+		return;
+	state->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(state->comm, sizeof(state->comm));
+	state->identified = 1;
+}
+
 static __always_inline void observe(void *map, const struct sock_state *state, __u64 value_ns)
 {
 	struct tcp_lat_key key = { .role = state->role, .port = state->port };
@@ -138,15 +244,47 @@ static __always_inline void observe(void *map, const struct sock_state *state, _
 	hist->count += 1;
 }
 
-/* A request completed: its latency, and the socket's smoothed RTT at that moment. */
-static __always_inline void record_latency(const struct sock_state *state, __u64 sk, __u64 latency_ns)
+/* A request completed: its latency, the socket's smoothed RTT at that moment, and a slow-request event. */
+static __always_inline void record_latency(struct sock_state *state, __u64 sk, __u64 latency_ns)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	__u32 srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	struct tcp_event_config *cfg;
+	struct tcp_event *event;
 
 	observe(&tcp_lat_hist, state, latency_ns);
 	if (srtt_us)
 		observe(&tcp_rtt_hist, state, (__u64)srtt_us * 1000);
+	state->requests += 1;
+	cfg = event_config();
+	if (!cfg || !cfg->slow_threshold_ns || latency_ns < cfg->slow_threshold_ns)
+		return;
+	event = event_reserve(cfg, TCP_EVENT_SLOW_REQUEST, state);
+	if (!event)
+		return;
+	event_fill_socket(event, sk);
+	event->duration_ns = latency_ns;
+	bpf_ringbuf_submit(event, 0);
+}
+
+/* A tracked socket closed: one record of its whole life. */
+static __always_inline void record_close(struct sock_state *state, __u64 sk)
+{
+	struct tcp_event_config *cfg = event_config();
+	struct tcp_event *event;
+
+	if (!cfg || !cfg->close_events)
+		return;
+	event = event_reserve(cfg, TCP_EVENT_CONNECTION_CLOSE, state);
+	if (!event)
+		return;
+	event_fill_socket(event, sk);
+	event->duration_ns = event->timestamp_ns - state->open_ts_ns;
+	event->bytes_sent = state->bytes_sent;
+	event->bytes_received = state->bytes_received;
+	event->retransmits = state->retransmits;
+	event->requests = state->requests;
+	bpf_ringbuf_submit(event, 0);
 }
 
 /*
@@ -165,6 +303,8 @@ static __always_inline void on_send(__u64 sk, long bytes)
 	state = bpf_map_lookup_elem(&sock_states, &sk);
 	if (!state)
 		return;
+	identify(state);
+	state->bytes_sent += bytes;
 	stats = series_stats(state);
 	if (stats)
 		stats->bytes_sent += bytes;
@@ -187,6 +327,8 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 	state = bpf_map_lookup_elem(&sock_states, &sk);
 	if (!state)
 		return;
+	identify(state);
+	state->bytes_received += bytes;
 	stats = series_stats(state);
 	if (stats)
 		stats->bytes_received += bytes;
@@ -220,6 +362,7 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 			stats = series_stats(tracked);
 			if (stats)
 				stats->conns_closed += 1;
+			record_close(tracked, sk);
 		}
 		bpf_map_delete_elem(&sock_states, &sk);
 		return 0;
@@ -235,6 +378,7 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	} else {
 		return 0;
 	}
+	state.open_ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&sock_states, &sk, &state, BPF_ANY);
 	stats = series_stats(&state);
 	if (stats)
@@ -251,6 +395,7 @@ int tp_tcp_retransmit_skb(struct ns_tcp_retransmit_args *ctx)
 
 	if (!state)
 		return 0;
+	state->retransmits += 1;
 	stats = series_stats(state);
 	if (stats)
 		stats->retransmits += 1;

@@ -49,7 +49,44 @@ struct tcp_series_stats {
 enum tcp_counter {
 	TCP_COUNTER_SEND_CALLS = 0,	/* tcp_sendmsg calls seen */
 	TCP_COUNTER_RECV_CALLS = 1,	/* tcp_recvmsg calls seen */
-	TCP_COUNTER_MAX = 2,
+	TCP_COUNTER_EVENTS_OFFERED = 2,	/* events due before sampling (the controller's input) */
+	TCP_COUNTER_EVENTS_PRODUCED = 3,/* events kept by sampling: submitted or lost */
+	TCP_COUNTER_EVENTS_LOST = 4,	/* bpf_ringbuf_reserve failures (ring full) */
+	TCP_COUNTER_MAX = 5,
+};
+
+/* ---- ring buffer tcp_events ---- */
+
+enum tcp_event_type {
+	TCP_EVENT_CONNECTION_CLOSE = 1,	/* a tracked socket reached CLOSE */
+	TCP_EVENT_SLOW_REQUEST = 2,	/* a request's latency reached the slow threshold */
+};
+
+/* Record of tcp_events. 104 bytes. Addresses are IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+struct tcp_event {
+	__u8 type;			/* enum tcp_event_type */
+	__u8 role;			/* enum tcp_role */
+	__u16 series_port;		/* the series (struct tcp_lat_key.port) */
+	__u16 local_port;		/* host byte order */
+	__u16 remote_port;		/* host byte order */
+	__u8 local_addr[16];
+	__u8 remote_addr[16];
+	__u32 pid;			/* tgid of the first process seen sending/receiving; 0 when unknown */
+	__u32 srtt_us;			/* smoothed RTT at the event */
+	char comm[16];			/* that process's comm; empty when unknown */
+	__u64 timestamp_ns;		/* CLOCK_MONOTONIC */
+	__u64 duration_ns;		/* close: since ESTABLISHED; slow request: the request's latency */
+	__u64 bytes_sent;		/* close: over the connection's life; slow request: 0 */
+	__u64 bytes_received;		/* idem */
+	__u32 retransmits;		/* close: over the connection's life; slow request: 0 */
+	__u32 requests;			/* close: requests completed; slow request: 0 */
+};
+
+/* Value of tcp_event_config (array of one), written by user space at any time. */
+struct tcp_event_config {
+	__u64 slow_threshold_ns;	/* 0: no slow-request events */
+	__u32 sample_shift;		/* keep one event in 2^shift (adaptive sampling), at most 16 */
+	__u32 close_events;		/* 0: no connection-close events */
 };
 
 #endif /* NETSCOPE_TCP_LATENCY_H */

@@ -34,6 +34,9 @@ internal sealed record AgentConfig
     /// <summary>Latency heatmap: how often the kernel histograms are sampled and how many columns are kept.</summary>
     public HeatmapSettings Heatmap { get; init; } = new();
 
+    /// <summary>Ring-buffer events of the TCP probe (`events:`).</summary>
+    public EventsSettings Events { get; init; } = new();
+
     /// <summary>Show source addresses only as /24 (IPv4) or /48 (IPv6) networks in the API and logs.</summary>
     public bool TruncateSourceIps { get; init; }
 
@@ -102,6 +105,32 @@ internal sealed record TcpSeriesSettings(IReadOnlyList<ushort> Ports, int MaxTra
 {
     public TcpSeriesSettings()
         : this([], 64)
+    {
+    }
+}
+
+/// <summary>
+/// `events:` the tcp_events ring buffer: connection-close records and slow-request exemplars
+/// (docs/configuration.md). Histograms are never sampled; events are, above <paramref name="Budget"/>.
+/// </summary>
+/// <param name="SlowThreshold">Requests at least this slow produce an event; null: no slow-request events.</param>
+/// <param name="ConnectionClose">Whether closing connections produce an event.</param>
+/// <param name="Budget">Events per second the agent accepts before raising the sampling shift.</param>
+/// <param name="RingSize">Bytes of the kernel ring (a power of two, at least a page).</param>
+/// <param name="QueueCapacity">Decoded events buffered between the ring reader and their consumer.</param>
+/// <param name="Keep">Recent events of each type kept for GET /api/v1/events.</param>
+/// <param name="ExposeAddresses">Show endpoint addresses in the events API (ports, role and process are always shown).</param>
+internal sealed record EventsSettings(
+    TimeSpan? SlowThreshold,
+    bool ConnectionClose,
+    int Budget,
+    int RingSize,
+    int QueueCapacity,
+    int Keep,
+    bool ExposeAddresses)
+{
+    public EventsSettings()
+        : this(TimeSpan.FromMilliseconds(200), ConnectionClose: true, Budget: 1000, RingSize: 256 * 1024, QueueCapacity: 4096, Keep: 100, ExposeAddresses: false)
     {
     }
 }

@@ -66,6 +66,7 @@ internal sealed class ConfigLoader
             ["xdp"] = value => config = config with { Xdp = ReadXdpLimits(value, config.Xdp) },
             ["tcp"] = value => config = config with { Tcp = ReadTcp(value, config.Tcp) },
             ["heatmap"] = value => config = config with { Heatmap = ReadHeatmap(value, config.Heatmap) },
+            ["events"] = value => config = config with { Events = new EventsSectionReader(_reader).Read(value, config.Events) },
             ["privacy"] = value => _reader.Mapping(value, "privacy", new Dictionary<string, Action<YamlNode>>
             {
                 ["truncate_source_ips"] = v => config = config with { TruncateSourceIps = _reader.Boolean(v, "privacy.truncate_source_ips") ?? false },
@@ -100,18 +101,7 @@ internal sealed class ConfigLoader
 
                 settings = settings with { Ports = ports };
             },
-            ["max_tracked_ports"] = value =>
-            {
-                string? text = _reader.Scalar(value, "tcp.max_tracked_ports");
-                if (text is not null && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int cap) || cap > 4096))
-                {
-                    _reader.Error(value.Start, $"tcp.max_tracked_ports: '{text}' must be a whole number from 0 to 4096");
-                }
-                else if (text is not null)
-                {
-                    settings = settings with { MaxTrackedSeries = int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) };
-                }
-            },
+            ["max_tracked_ports"] = value => settings = settings with { MaxTrackedSeries = (int?)_reader.WholeNumber(value, "tcp.max_tracked_ports", 0, 4096) ?? settings.MaxTrackedSeries },
         });
         return settings;
     }
@@ -133,18 +123,7 @@ internal sealed class ConfigLoader
                     settings = settings with { Interval = ok };
                 }
             },
-            ["columns"] = value =>
-            {
-                string? text = _reader.Scalar(value, "heatmap.columns");
-                if (text is not null && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int columns) || columns is < 2 or > 10_000))
-                {
-                    _reader.Error(value.Start, $"heatmap.columns: '{text}' must be a whole number from 2 to 10000");
-                }
-                else if (text is not null)
-                {
-                    settings = settings with { Columns = int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) };
-                }
-            },
+            ["columns"] = value => settings = settings with { Columns = (int?)_reader.WholeNumber(value, "heatmap.columns", 2, 10_000) ?? settings.Columns },
         });
         return settings;
     }
@@ -159,23 +138,7 @@ internal sealed class ConfigLoader
         return limits;
     }
 
-    private int? ReadMapSize(YamlNode node, string key)
-    {
-        const int Min = 1024, Max = 16 * 1024 * 1024;
-        string? text = _reader.Scalar(node, key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) || size is < Min or > Max)
-        {
-            _reader.Error(node.Start, $"{key}: '{text}' must be a whole number from {Min} to {Max}");
-            return null;
-        }
-
-        return size;
-    }
+    private int? ReadMapSize(YamlNode node, string key) => (int?)_reader.WholeNumber(node, key, 1024, 16 * 1024 * 1024);
 
     private IPEndPoint? ReadListen(YamlNode node)
     {

@@ -46,6 +46,9 @@ internal static class AgentHost
         builder.Services.AddSingleton<TcpLatencyService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpLatencyService>());
         builder.Services.AddSingleton<IKernelHistogramSource>(sp => sp.GetRequiredService<TcpLatencyService>());
+        builder.Services.AddSingleton<TcpEventsService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpEventsService>());
+        builder.Services.AddSingleton<IEventsView>(sp => sp.GetRequiredService<TcpEventsService>());
         builder.Services.AddSingleton(new Aggregation.HeatmapStore(options.Config.Heatmap.Columns));
         builder.Services.AddHostedService<HeatmapService>();
         builder.Services.AddSingleton<IHeatmapView, HeatmapView>();
@@ -66,10 +69,11 @@ internal static class AgentHost
         app.MapNetScopeMetrics(registry, app.Services.GetServices<IKernelHistogramSource>());
         app.MapFloodApi(app.Services.GetRequiredService<IFloodView>());
         app.MapHeatmapApi(app.Services.GetRequiredService<IHeatmapView>());
+        app.MapEventsApi(app.Services.GetRequiredService<IEventsView>());
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz, /readyz, /api/v1/flood and /api/v1/heatmap on {Scheme}://{Listen}{Auth}",
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving /metrics, /healthz, /readyz, /api/v1/flood, /api/v1/heatmap and /api/v1/events on {Scheme}://{Listen}{Auth}",
                 options.Web?.Tls is null ? "http" : "https", options.Listen, options.Web?.RequiresBasicAuth == true ? " with basic auth" : string.Empty));
         return app;
     }

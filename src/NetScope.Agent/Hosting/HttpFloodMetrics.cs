@@ -9,7 +9,8 @@ namespace NetScope.Agent.Hosting;
 /// <param name="Counters">hf_counters summed over CPUs.</param>
 /// <param name="LiveBlocksPerRule">Live hf_blocks entries per rule id.</param>
 /// <param name="EventsReceived">hf_events records received by user space.</param>
-internal sealed record FloodInterfaceReading(string Interface, ulong[] Counters, int[] LiveBlocksPerRule, long EventsReceived);
+/// <param name="EventsMalformed">hf_events records that did not decode.</param>
+internal sealed record FloodInterfaceReading(string Interface, ulong[] Counters, int[] LiveBlocksPerRule, long EventsReceived, long EventsMalformed = 0);
 
 /// <summary>
 /// The XDP flood filter's Prometheus metrics (docs/flood-metrics.md). Counters follow the kernel's with
@@ -29,8 +30,7 @@ internal sealed class HttpFloodMetrics
     private readonly Counter _parseErrors;
     private readonly Counter _packets;
     private readonly Counter _allowlisted;
-    private readonly Counter _eventsReceived;
-    private readonly Counter _eventsLost;
+    private readonly Events.EventMetrics _events;
     private readonly Gauge _attached;
     private readonly RuleCounterBaselines _baselines = new();
     private CompiledRuleSet? _rules;
@@ -58,10 +58,7 @@ internal sealed class HttpFloodMetrics
             new CounterConfiguration { LabelNames = ["interface", "verdict"] });
         _allowlisted = metrics.CreateCounter("netscope_xdp_allowlisted_packets_total", "TCP packets passed uninspected because the source is allowlisted.",
             new CounterConfiguration { LabelNames = ["interface"] });
-        _eventsReceived = metrics.CreateCounter("netscope_events_received_total", "Ring buffer records received by the agent.",
-            new CounterConfiguration { LabelNames = ["ring"] });
-        _eventsLost = metrics.CreateCounter("netscope_events_lost_total", "Ring buffer records lost, by where they were lost (kernel: ring full).",
-            new CounterConfiguration { LabelNames = ["ring", "source"] });
+        _events = new Events.EventMetrics(registry);
         _attached = metrics.CreateGauge("netscope_xdp_attached", "1 when the XDP flood filter is attached to the interface, 0 when attaching failed.",
             new GaugeConfiguration { LabelNames = ["interface"] });
     }
@@ -109,7 +106,7 @@ internal sealed class HttpFloodMetrics
     public void Update(IReadOnlyList<FloodInterfaceReading> readings)
     {
         ulong lost = 0;
-        long received = 0;
+        long received = 0, malformed = 0;
         foreach (FloodInterfaceReading reading in readings)
         {
             ulong[] c = reading.Counters;
@@ -128,10 +125,11 @@ internal sealed class HttpFloodMetrics
             _allowlisted.WithLabels(reading.Interface).IncTo(c[HfCounter.Allowlisted]);
             lost += c[HfCounter.EventsLost];
             received += reading.EventsReceived;
+            malformed += reading.EventsMalformed;
         }
 
-        _eventsReceived.WithLabels(Ring).IncTo(received);
-        _eventsLost.WithLabels(Ring, "kernel").IncTo(lost);
+        // hf_events is never sampled: its events are bounded by the rules (one per source per window).
+        _events.Report(Ring, received, lost, queueLost: 0, malformed, sampleRatio: 1);
 
         if (_rules is null)
         {

@@ -225,7 +225,7 @@ internal sealed class HttpFloodService : IHostedService, IFloodRuleSink, IFloodV
     }
 
     private List<FloodInterfaceReading> ReadLocked(ulong now) =>
-        _probes.Select(p => new FloodInterfaceReading(p.InterfaceName, p.ReadCounters(), p.CountLiveBlocks(now), p.EventsReceived)).ToList();
+        _probes.Select(p => new FloodInterfaceReading(p.InterfaceName, p.ReadCounters(), p.CountLiveBlocks(now), p.EventsReceived, p.EventsMalformed)).ToList();
 
     private void UpdateMetrics()
     {

@@ -66,7 +66,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp);
+        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp, _options.Config.Events);
         foreach (RungReport report in probe.Reports)
         {
             _logger.LogInformation("Probe {Probe}: rung {Rung} {State}: {Reason}", TcpLatencyProbe.ProbeName, Names.Of(report.Rung),

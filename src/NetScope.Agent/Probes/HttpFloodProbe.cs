@@ -28,7 +28,6 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     // Packets already inside the program may still read the previous slot; the design note asks for
     // at least this long before that slot is rewritten.
     private static readonly TimeSpan s_slotQuiescence = TimeSpan.FromMilliseconds(100);
-    private const int PollTimeoutMs = 100;
 
     private readonly BpfObject _object;
     private readonly BpfLink _link;
@@ -39,13 +38,11 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     private readonly BpfMap[] _ruleSources;
     private readonly BpfMap _sourceState;
     private readonly BpfMap _counters;
-    private readonly BpfRingBuffer _events;
-    private readonly Thread _eventThread;
+    private readonly Events.RingBufferPoller _events;
     private readonly ILogger _logger;
     private readonly Lock _applyGate = new();
     private long _lastFlipTimestamp;
     private volatile CompiledRuleSet? _applied;
-    private volatile bool _stopping;
     private long _eventsReceived;
     private long _eventsMalformed;
 
@@ -66,9 +63,8 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
         _ruleSources = [bpf.FindMap("hf_rule_src0"), bpf.FindMap("hf_rule_src1")];
         _sourceState = bpf.FindMap("hf_src_state");
         _counters = bpf.FindMap("hf_counters");
-        _events = new BpfRingBuffer(bpf.FindMap("hf_events"), OnEvent);
-        _eventThread = new Thread(PollEvents) { IsBackground = true, Name = $"hf_events {interfaceName}" };
-        _eventThread.Start();
+        _events = new Events.RingBufferPoller(bpf.FindMap("hf_events"), OnEvent, $"hf_events {interfaceName}", logger);
+        _events.Start();
     }
 
     /// <summary>The interface the program is attached to.</summary>
@@ -262,12 +258,6 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     /// <summary>Stops the event reader, detaches the program and frees the maps.</summary>
     public void Dispose()
     {
-        _stopping = true;
-        if (_eventThread.IsAlive && Thread.CurrentThread != _eventThread)
-        {
-            _eventThread.Join();
-        }
-
         _events.Dispose();
         _link.Dispose();
         _object.Dispose();
@@ -320,22 +310,6 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
             if (_blocks.TryLookup(key, out HfBlock block) && ruleIds.Contains((int)block.RuleId))
             {
                 _blocks.Delete(key);
-            }
-        }
-    }
-
-    private void PollEvents()
-    {
-        while (!_stopping)
-        {
-            try
-            {
-                _events.Poll(PollTimeoutMs);
-            }
-            catch (BpfException ex)
-            {
-                _logger.LogError("Reading hf_events on {Interface} failed: {Error}", InterfaceName, ex.Message);
-                Thread.Sleep(1000);
             }
         }
     }

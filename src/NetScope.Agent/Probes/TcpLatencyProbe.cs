@@ -25,15 +25,43 @@ internal sealed class TcpLatencyProbe : IDisposable
     private readonly BpfMap _rtt;
     private readonly BpfMap _stats;
     private readonly BpfMap _counters;
+    private readonly BpfMap _eventConfig;
+    private TcpEventConfig _eventSettings;
 
-    private TcpLatencyProbe(AttachedProbe attached)
+    private TcpLatencyProbe(AttachedProbe attached, Configuration.EventsSettings events)
     {
         _attached = attached;
         _histograms = attached.Object.FindMap("tcp_lat_hist");
         _rtt = attached.Object.FindMap("tcp_rtt_hist");
         _stats = attached.Object.FindMap("tcp_series_stats");
         _counters = attached.Object.FindMap("tcp_counters");
+        _eventConfig = attached.Object.FindMap("tcp_event_config");
+        Events = attached.Object.FindMap("tcp_events");
+        _eventSettings = new TcpEventConfig
+        {
+            SlowThresholdNs = events.SlowThreshold is { } slow ? (ulong)slow.Ticks * 100 : 0,
+            CloseEvents = events.ConnectionClose ? 1u : 0u,
+        };
+        _eventConfig.Update(0u, _eventSettings);
     }
+
+    /// <summary>The tcp_events ring buffer (connection closes and slow requests).</summary>
+    public BpfMap Events { get; }
+
+    /// <summary>The sampling shift in force: one event in 2^shift is kept.</summary>
+    public int EventSampleShift => (int)_eventSettings.SampleShift;
+
+    /// <summary>Sets the sampling shift the programs read (0..<see cref="MaxSampleShift"/>).</summary>
+    public void SetEventSampleShift(int shift)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shift);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(shift, MaxSampleShift);
+        _eventSettings.SampleShift = (uint)shift;
+        _eventConfig.Update(0u, _eventSettings);
+    }
+
+    /// <summary>The largest shift bpf/tcp_latency.bpf.c honours.</summary>
+    public const int MaxSampleShift = 16;
 
     /// <summary>The series maps with their current entry count and capacity (netscope_bpf_map_entries).</summary>
     public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy() =>
@@ -49,13 +77,13 @@ internal sealed class TcpLatencyProbe : IDisposable
     public static IReadOnlyList<string> Hooks { get; } = ["tcp_sendmsg", "tcp_recvmsg"];
 
     /// <summary>The definition with default series settings (`netscope probe`, tests).</summary>
-    public static ProbeDefinition Definition { get; } = CreateDefinition(new Configuration.TcpSeriesSettings());
+    public static ProbeDefinition Definition { get; } = CreateDefinition(new Configuration.TcpSeriesSettings(), new Configuration.EventsSettings());
 
     /// <summary>
     /// Rungs best first, each with its entry programs; every rung feeds the same handlers. The series maps
     /// hold both roles of every configured port and of "other", plus the dynamic cap.
     /// </summary>
-    public static ProbeDefinition CreateDefinition(Configuration.TcpSeriesSettings series) => new(
+    public static ProbeDefinition CreateDefinition(Configuration.TcpSeriesSettings series, Configuration.EventsSettings events) => new(
         ProbeName,
         "tcp_latency",
         [
@@ -96,6 +124,8 @@ internal sealed class TcpLatencyProbe : IDisposable
             {
                 bpf.FindMap(map).MaxEntries = entries;
             }
+
+            bpf.FindMap("tcp_events").MaxEntries = events.RingSize;
         },
         Prepare: bpf =>
         {
@@ -123,8 +153,15 @@ internal sealed class TcpLatencyProbe : IDisposable
     public const ushort OtherPort = 0;
 
     /// <summary>Loads and attaches through the best allowed rung.</summary>
-    public static TcpLatencyProbe Attach(RungSelector selector, IReadOnlySet<HookRung> allowed, Configuration.TcpSeriesSettings? series = null) =>
-        new(selector.Attach(series is null ? Definition : CreateDefinition(series), allowed));
+    public static TcpLatencyProbe Attach(
+        RungSelector selector,
+        IReadOnlySet<HookRung> allowed,
+        Configuration.TcpSeriesSettings? series = null,
+        Configuration.EventsSettings? events = null)
+    {
+        events ??= new Configuration.EventsSettings();
+        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed), events);
+    }
 
     /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>
     public List<TcpLatencySeries> ReadLatency() => ReadHistograms(_histograms);
@@ -191,7 +228,10 @@ internal sealed class TcpLatencyProbe : IDisposable
     }
 
     /// <summary>Reads one counter of tcp_counters, summed over CPUs.</summary>
-    public ulong ReadCounter(TcpCounter counter) => _counters.SumPerCpuCounters()[(int)counter];
+    public ulong ReadCounter(TcpCounter counter) => ReadCounters()[(int)counter];
+
+    /// <summary>Reads every counter of tcp_counters (indexed by <see cref="TcpCounter"/>), summed over CPUs, in one syscall.</summary>
+    public ulong[] ReadCounters() => _counters.SumPerCpuCounters();
 
     /// <summary>Detaches every link and unloads the object.</summary>
     public void Dispose() => _attached.Dispose();

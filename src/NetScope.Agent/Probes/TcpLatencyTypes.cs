@@ -50,5 +50,57 @@ internal enum TcpCounter : uint
 {
     SendCalls = 0,
     RecvCalls = 1,
-    Max = 2,
+
+    /// <summary>Events due before sampling.</summary>
+    EventsOffered = 2,
+
+    /// <summary>Events kept by sampling (submitted to the ring or lost there).</summary>
+    EventsProduced = 3,
+
+    /// <summary>bpf_ringbuf_reserve failures: the ring was full.</summary>
+    EventsLost = 4,
+    Max = 5,
+}
+
+/// <summary>enum tcp_event_type in bpf/tcp_latency.h.</summary>
+internal enum TcpEventType : byte
+{
+    ConnectionClose = 1,
+    SlowRequest = 2,
+}
+
+/// <summary>Must match struct tcp_event in bpf/tcp_latency.h (a tcp_events ring record).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct TcpEventRecord
+{
+    public TcpEventType Type;
+    public TcpRole Role;
+    public ushort SeriesPort;
+    public ushort LocalPort;
+    public ushort RemotePort;
+    public fixed byte LocalAddr[16];
+    public fixed byte RemoteAddr[16];
+    public uint Pid;
+    public uint SrttUs;
+    public fixed byte Comm[16];
+    public ulong TimestampNs;
+    public ulong DurationNs;
+    public ulong BytesSent;
+    public ulong BytesReceived;
+    public uint Retransmits;
+    public uint Requests;
+}
+
+/// <summary>Must match struct tcp_event_config in bpf/tcp_latency.h (the one value of tcp_event_config).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpEventConfig
+{
+    /// <summary>0: no slow-request events.</summary>
+    public ulong SlowThresholdNs;
+
+    /// <summary>Keep one event in 2^shift.</summary>
+    public uint SampleShift;
+
+    /// <summary>0: no connection-close events.</summary>
+    public uint CloseEvents;
 }

@@ -137,6 +137,24 @@ public sealed class YamlNodeReader(string source)
         }
     }
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or null (recorded as an error).</summary>
+    public long? WholeNumber(YamlNode node, string key, long min, long max)
+    {
+        string? text = Scalar(node, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
+        {
+            Error(node.Start, $"{key}: '{text}' must be a whole number from {min} to {max}");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>One of <paramref name="choices"/> (exact, lower case).</summary>
     public T? Choice<T>(YamlNode node, string key, IReadOnlyDictionary<string, T> choices)
         where T : struct

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NetScope.Agent.Configuration;
+using NetScope.Agent.Events;
+using NetScope.Agent.Probes;
+using NetScope.Native;
+
+namespace NetScope.Kernel.Tests;
+
+/// <summary>The tcp_events ring end to end inside the test process: fields, sampling and loss accounting.</summary>
+[Collection("kernel")]
+[Trait("Category", "Kernel")]
+public class TcpEventsTests
+{
+    private static TcpLatencyProbe AttachProbe(EventsSettings events)
+    {
+        KernelTestGuard.Require();
+        TestKernel.Prepare();
+        return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), new HashSet<HookRung>(Enum.GetValues<HookRung>()), events: events);
+    }
+
+    private static List<TcpEventRecord> Drain(TcpEventIngest ingest)
+    {
+        ingest.DrainNow();
+        var events = new List<TcpEventRecord>();
+        while (ingest.Reader.TryRead(out TcpEventRecord e))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    /// <summary>Short connections, one request each, in sequence: two close events each (client and server socket).</summary>
+    private static async Task ConnectionsAsync(LoopbackEchoServer server, int connections)
+    {
+        for (int i = 0; i < connections; i++)
+        {
+            await server.RoundTripsAsync(1);
+        }
+    }
+
+    [SkippableFact]
+    public async Task SlowRequestsAndClosesCarryTheConnectionsFacts()
+    {
+        await LoopbackEchoServer.WarmUpAsync();
+        using TcpLatencyProbe probe = AttachProbe(new EventsSettings() with { SlowThreshold = TimeSpan.FromMilliseconds(10) });
+        using var ingest = new TcpEventIngest(probe.Events, 1024, NullLogger.Instance);
+        List<TcpEventRecord> ours;
+        int port;
+        await using (var server = new LoopbackEchoServer(TimeSpan.FromMilliseconds(30)))
+        {
+            port = server.Port;
+            await server.RoundTripsAsync(3);
+        }
+
+        // The server socket closes after the client's: wait until both close records are in.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        var events = new List<TcpEventRecord>();
+        do
+        {
+            await Task.Delay(50);
+            events.AddRange(Drain(ingest));
+            ours = events.Where(e => e.SeriesPort == port).ToList();
+        }
+        while (ours.Count(e => e.Type == TcpEventType.ConnectionClose) < 2 && DateTime.UtcNow < deadline);
+
+        foreach (TcpRole role in new[] { TcpRole.Server, TcpRole.Client })
+        {
+            List<TcpEventRecord> slow = ours.Where(e => e.Type == TcpEventType.SlowRequest && e.Role == role).ToList();
+            Assert.Equal(3, slow.Count);
+            Assert.All(slow, e =>
+            {
+                Assert.InRange(e.DurationNs, 29_000_000UL, 2_000_000_000UL);
+                Assert.Equal((uint)Environment.ProcessId, e.Pid);
+                Assert.True(e.SrttUs > 0);
+            });
+
+            TcpEventRecord close = Assert.Single(ours, e => e.Type == TcpEventType.ConnectionClose && e.Role == role);
+            Assert.Equal(3u, close.Requests);
+            Assert.Equal(48UL, close.BytesSent);
+            Assert.Equal(48UL, close.BytesReceived);
+            Assert.Equal((uint)Environment.ProcessId, close.Pid);
+            Assert.InRange(close.DurationNs, 90_000_000UL, 10_000_000_000UL);
+            Assert.Equal(port, role == TcpRole.Server ? close.LocalPort : close.RemotePort);
+            Assert.NotEqual(0, role == TcpRole.Server ? close.RemotePort : close.LocalPort);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ATinyRingWithAPausedReaderLosesOnlyWhatItCounts()
+    {
+        // One page of ring holds about 36 records; 150 connections make 300 close events while nobody reads.
+        using TcpLatencyProbe probe = AttachProbe(new EventsSettings() with { SlowThreshold = null, RingSize = Environment.SystemPageSize });
+        using var ingest = new TcpEventIngest(probe.Events, queueCapacity: 10, NullLogger.Instance);
+        await using (var server = new LoopbackEchoServer())
+        {
+            await ConnectionsAsync(server, 150);
+        }
+
+        await Task.Delay(200);
+
+        // Other processes' connections may add events at any moment: the books must balance at some quiet instant.
+        bool balanced = false;
+        ulong produced = 0, kernelLost = 0;
+        for (int attempt = 0; attempt < 20 && !balanced; attempt++)
+        {
+            ingest.DrainNow();
+            ulong[] counters = probe.ReadCounters();
+            produced = counters[(int)TcpCounter.EventsProduced];
+            kernelLost = counters[(int)TcpCounter.EventsLost];
+            balanced = (ulong)ingest.Received + kernelLost == produced;
+        }
+
+        Assert.True(balanced, $"received {ingest.Received} + lost in kernel {kernelLost} != produced {produced}");
+        Assert.True(kernelLost > 0, "a one-page ring must overflow");
+        Assert.True(ingest.Received > 0);
+
+        // The queue held 10; the rest of what was received was dropped there and counted.
+        Assert.True(ingest.QueueLost > 0);
+        int delivered = Drain(ingest).Count;
+        Assert.Equal(ingest.Received, delivered + ingest.QueueLost + ingest.Malformed);
+        Assert.Equal(0, ingest.Malformed);
+    }
+
+    [SkippableFact]
+    public async Task TheSamplingShiftThinsEventsButNeverHistograms()
+    {
+        using TcpLatencyProbe probe = AttachProbe(new EventsSettings() with { SlowThreshold = null });
+        probe.SetEventSampleShift(2);
+        ulong[] before = probe.ReadCounters();
+        int port;
+        await using (var server = new LoopbackEchoServer())
+        {
+            port = server.Port;
+            await ConnectionsAsync(server, 200);
+        }
+
+        await Task.Delay(200);
+        ulong[] after = probe.ReadCounters();
+        ulong offered = after[(int)TcpCounter.EventsOffered] - before[(int)TcpCounter.EventsOffered];
+        ulong produced = after[(int)TcpCounter.EventsProduced] - before[(int)TcpCounter.EventsProduced];
+        Assert.True(offered >= 400, $"offered {offered}");
+
+        // One in four kept: 100 expected of 400; the bounds are more than five standard deviations wide.
+        Assert.InRange(produced, offered / 8, offered / 2);
+        TcpLatencySeries histogram = probe.ReadLatency().Single(s => s.Role == TcpRole.Server && s.Port == port);
+        Assert.Equal(200UL, histogram.Count);
+    }
+}
