@@ -15,7 +15,7 @@ CS_SRC      := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Buil
 APP_DIR     := build/app
 
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
-APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy
+APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus
 
 .PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench
 

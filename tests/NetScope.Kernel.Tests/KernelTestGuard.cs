@@ -29,6 +29,23 @@ internal static class KernelTestGuard
         throw new SkipException($"Kernel test skipped: {missing}. Run as root (make test) to run it.");
     }
 
+    /// <summary>Like <see cref="Require"/> for a program the test runs (installed by `make deps` as <paramref name="package"/>).</summary>
+    public static void RequireTool(string path, string package)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        string missing = $"{path} is missing (Debian package {package}; `make deps` installs it)";
+        if (Required)
+        {
+            Assert.Fail($"Kernel test cannot run here ({missing}), and {RequireVariable}=1 forbids skipping it.");
+        }
+
+        throw new SkipException($"Kernel test skipped: {missing}.");
+    }
+
     private static string? MissingPrerequisite()
     {
         if (!OperatingSystem.IsLinux())
