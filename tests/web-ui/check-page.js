@@ -1,11 +1,12 @@
-// Opens the agent's web page in the system's headless Chromium, waits until the page reports a state,
-// saves a screenshot and prints what the page showed as one JSON line. Used by the .NET tests
+// Opens the agent's web page in the system's headless Chromium, waits until the page reports a state
+// (or a sequence of states, e.g. error,ready: the page recovers by itself), saves a screenshot and prints what the page showed as one JSON line. Used by the .NET tests
 // (tests/NetScope.Kernel.Tests/WebPageEndToEndTests.cs, tests/NetScope.Exporters.Tests/Http/WebPageBrowserTests.cs).
 //
-//   node check-page.js --url http://127.0.0.1:9745/ --state ready --screenshot out.png
+//   node check-page.js --url http://127.0.0.1:9745/ --state ready[,...] --screenshot out.png
 //     [--min-cells 1] [--timeout 20000] [--user U --password P] [--chromium /usr/bin/chromium]
 //
-// Exit 0 when the state was reached, 1 when it was not (the JSON and screenshot still say what was seen),
+// --min-cells applies to "ready": the heatmap must have drawn that many non-zero cells.
+// Exit 0 when every state was reached in order, 1 when one was not (the JSON and screenshot still say what was seen),
 // 2 on a usage or launch error.
 'use strict';
 
@@ -25,8 +26,9 @@ const { values: args } = parseArgs({
   },
 });
 
-if (!args.url || !['ready', 'empty', 'error'].includes(args.state)) {
-  console.error('usage: check-page.js --url URL [--state ready|empty|error] [--min-cells N] [--screenshot FILE]');
+const states = args.state.split(',');
+if (!args.url || !states.every((s) => ['ready', 'empty', 'error'].includes(s))) {
+  console.error('usage: check-page.js --url URL [--state ready|empty|error[,...]] [--min-cells N] [--screenshot FILE]');
   process.exit(2);
 }
 
@@ -47,7 +49,7 @@ function readPage() {
 
 async function main() {
   const origin = new URL(args.url).origin;
-  const report = { consoleErrors: [], cspViolations: [], foreignRequests: [], reached: false };
+  const report = { consoleErrors: [], cspViolations: [], foreignRequests: [], reachedStates: [], reached: false };
   let browser;
   try {
     // Playwright's own browser builds are never downloaded: the Debian package is the browser.
@@ -83,12 +85,16 @@ async function main() {
 
     await page.goto(args.url, { waitUntil: 'load' });
     const minCells = Number(args['min-cells']);
+    const deadline = Date.now() + Number(args.timeout);
     try {
-      await page.waitForFunction(
-        ([state, cells]) => document.body.dataset.state === state
-          && Number(document.getElementById('heatmap').dataset.nonzeroCells || 0) >= cells,
-        [args.state, minCells],
-        { timeout: Number(args.timeout), polling: 100 });
+      for (const state of states) {
+        await page.waitForFunction(
+          ([wanted, cells]) => document.body.dataset.state === wanted
+            && (wanted !== 'ready' || Number(document.getElementById('heatmap').dataset.nonzeroCells || 0) >= cells),
+          [state, minCells],
+          { timeout: Math.max(deadline - Date.now(), 1), polling: 100 });
+        report.reachedStates.push(state);
+      }
       report.reached = true;
     } catch {
       // Not reached: report what the page shows instead.

@@ -67,7 +67,8 @@ async function refresh() {
   error.textContent = errors.length === 0 ? '' : `${errors.join('\n')}\nRetrying every ${ERROR_RETRY_MS / 1000} s.`;
   if (errors.length > 0) {
     document.body.dataset.state = 'error';
-    $('status').textContent = lastHeatmap ? `agent not answering; showing data from ${formatClock(lastHeatmap.at)}` : 'agent not answering';
+    const failed = `update failed at ${formatClock(new Date())}`;
+    $('status').textContent = lastHeatmap ? `${failed}; heatmap from ${formatClock(lastHeatmap.at)}` : failed;
   } else {
     document.body.dataset.state = heatmap.value;
     $('status').textContent = `updated ${formatClock(new Date())} · every ${refreshMs / 1000} s`;

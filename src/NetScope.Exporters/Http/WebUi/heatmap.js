@@ -88,7 +88,9 @@ export function drawHeatmap(canvas, detail, intervalSeconds, columns) {
   drawTimeAxis(ctx, plot, endMs, intervalMs, columns, slotWidth);
   drawPercentile(ctx, plot, 'p50', detail.p50_seconds, rows, yOfEdge, rowOf);
   drawPercentile(ctx, plot, 'p99', detail.p99_seconds, rows, yOfEdge, rowOf);
-  drawLegend(ctx, plot, maxCount);
+  if (maxCount > 0) {
+    drawLegend(ctx, plot, maxCount);
+  }
 
   const hitTest = (px, py) => {
     if (px < plot.left || px > plot.left + plot.width || py < plot.top || py > plot.top + plot.height) {
@@ -206,14 +208,14 @@ function drawLegend(ctx, plot, maxCount) {
   const steps = 64;
   for (let i = 0; i < steps; i++) {
     // Top of the bar is the busiest cell, bottom a single request.
-    const count = maxCount <= 1 ? 1 : Math.exp((Math.log(maxCount) * (steps - 1 - i)) / (steps - 1));
-    ctx.fillStyle = cellColour(count, Math.max(maxCount, 1));
+    const count = Math.exp((Math.log(maxCount) * (steps - 1 - i)) / (steps - 1));
+    ctx.fillStyle = cellColour(count, maxCount);
     ctx.fillRect(x, plot.top + (i * plot.height) / steps, barWidth, plot.height / steps + 1);
   }
   ctx.fillStyle = TEXT;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  ctx.fillText(String(Math.max(maxCount, 1)), x + barWidth + 4, plot.top);
+  ctx.fillText(String(maxCount), x + barWidth + 4, plot.top);
   ctx.textBaseline = 'bottom';
   ctx.fillText('1', x + barWidth + 4, plot.top + plot.height);
 }
