@@ -15,7 +15,7 @@ CS_SRC      := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Buil
 APP_DIR     := build/app
 
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
-APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus
+APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium
 
 .PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench
 
@@ -30,6 +30,10 @@ deps:
 	@command -v $(DOTNET) >/dev/null || { echo "deps: the .NET 10 SDK (dotnet) is required and not on PATH"; exit 1; }
 	@# node/npm validate the deploy manifests; a machine may already have them from another source.
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@# Playwright (playwright-core only: it drives the Debian chromium above and downloads no browser) for the web page tests.
+	@if [ ! -f tests/web-ui/node_modules/.package-lock.json ] || [ tests/web-ui/package-lock.json -nt tests/web-ui/node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci in tests/web-ui"; (cd tests/web-ui && npm ci --no-audit --no-fund --loglevel=error >/dev/null); \
+	fi
 
 bpf: deps $(BPF_OBJ)
 
@@ -48,15 +52,17 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 
 # Kernel tests load BPF, create namespaces and attach XDP: they need root, and in `make test` a kernel
 # test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
+# Browser tests (the web page in headless Chromium) likewise fail rather than skip (NETSCOPE_REQUIRE_BROWSER_TESTS=1);
+# their screenshots land in build/test-artifacts/. NETSCOPE_UPDATE_SCREENSHOTS=1 refreshes docs/images/web-heatmap.png.
 test: bpf
-	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
+	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
 	bash deploy/validate.sh
 
 unit-test: bpf
-	$(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
+	NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
 
 kernel-test: bpf
-	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
+	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
 # BENCH=xdp|footprint|verifier runs one; the baselines (empty XDP, xdp-tools' filters) are built/installed here.

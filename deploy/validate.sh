@@ -2,7 +2,8 @@
 # Offline validation of deploy/ (run by `make test`): renders deploy/kubernetes/base and
 # deploy/kubernetes/least-privilege, validates every object against the Kubernetes API schemas
 # (npm package kubernetes-models) and asserts the properties the agent relies on; checks the systemd
-# unit and the Dockerfile's entry point. Prints one line per check and "N passed, M failed".
+# unit and the Dockerfile's entry point; checks deploy/grafana/netscope-dashboard.json against Grafana's
+# schema types (npm package @grafana/schema, compiled with typescript) and docs/metrics.md. Prints one line per check and "N passed, M failed".
 # Needs node >= 18 and npm; installs the node tooling (npm ci) and systemd-analyze when missing.
 set -uo pipefail
 

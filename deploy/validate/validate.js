@@ -1,5 +1,6 @@
 // Offline checks of deploy/: renders both kustomizations, validates every object against the
-// Kubernetes API schemas, asserts the properties the agent relies on, and checks the systemd unit.
+// Kubernetes API schemas, asserts the properties the agent relies on, checks the systemd unit, and checks
+// the Grafana dashboard (grafana.js).
 // One line per check, then "N passed, M failed". Run through deploy/validate.sh.
 'use strict';
 
@@ -9,6 +10,7 @@ const { spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 const { render, parseStream, toYaml } = require('./render');
 const { validateObject } = require('./schema');
+const { grafanaChecks } = require('./grafana');
 
 const DEPLOY = path.resolve(__dirname, '..');
 const REPO = path.resolve(DEPLOY, '..');
@@ -358,6 +360,8 @@ function main() {
     assert(/^COPY --from=\S+ \/src\/build\/app\/? \/opt\/netscope\/?$/m.test(dockerfile), 'COPY of build/app to /opt/netscope');
     assert(/libbpf1/.test(dockerfile), 'runtime stage installs libbpf1');
   });
+
+  grafanaChecks(check, assert, REPO);
 
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exitCode = failed === 0 ? 0 : 1;

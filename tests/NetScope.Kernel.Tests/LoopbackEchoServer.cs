@@ -11,11 +11,17 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly TimeSpan _delay;
+    private readonly Func<TimeSpan> _delay;
     private readonly Task _accepting;
     private readonly List<TcpClient> _clients = [];
 
     public LoopbackEchoServer(TimeSpan delay = default)
+        : this(() => delay)
+    {
+    }
+
+    /// <summary>A server whose answer to each request waits <paramref name="delay"/>() (called per request, on the serving thread).</summary>
+    public LoopbackEchoServer(Func<TimeSpan> delay)
     {
         _delay = delay;
         _listener.Start();
@@ -100,12 +106,13 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
                 while (!_stop.IsCancellationRequested)
                 {
                     stream.ReadExactly(buffer);
-                    if (_delay > TimeSpan.Zero)
+                    TimeSpan delay = _delay();
+                    if (delay > TimeSpan.Zero)
                     {
                         // Sleep most of the delay, then spin to the exact moment (sleeps overshoot by a tick).
                         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                        Thread.Sleep(_delay - TimeSpan.FromMilliseconds(2));
-                        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < _delay)
+                        Thread.Sleep(TimeSpan.FromTicks(Math.Max(0, (delay - TimeSpan.FromMilliseconds(2)).Ticks)));
+                        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < delay)
                         {
                             Thread.SpinWait(100);
                         }

@@ -9,7 +9,7 @@ internal sealed class RunVerb
     [Option("config", HelpText = "YAML config file (see docs/configuration.md). Without it the embedded default config is used.")]
     public string? Config { get; set; }
 
-    [Option("listen", HelpText = "ADDRESS:PORT for /metrics, /healthz and /readyz; overrides the config's listen. Default 127.0.0.1:9745 (loopback): use the pod or host address to let Prometheus scrape remotely.")]
+    [Option("listen", HelpText = "ADDRESS:PORT for the web page (/), /metrics, /api/v1/*, /healthz and /readyz; overrides the config's listen. Default 127.0.0.1:9745 (loopback): use the pod or host address to let Prometheus scrape remotely.")]
     public string? Listen { get; set; }
 
     [Option("web-config", HelpText = "YAML file enabling TLS (tls_server_config) and basic auth (basic_auth_users) on the HTTP endpoint; see docs/web-config.md.")]

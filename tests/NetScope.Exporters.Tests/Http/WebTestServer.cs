@@ -20,7 +20,8 @@ internal sealed class WebTestServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<WebTestServer> StartAsync(WebConfig? web)
+    /// <summary>Starts the server; <paramref name="map"/> adds endpoints after the stand-in /metrics, /healthz and /readyz.</summary>
+    public static async Task<WebTestServer> StartAsync(WebConfig? web, Action<WebApplication>? map = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -30,6 +31,7 @@ internal sealed class WebTestServer : IAsyncDisposable
         app.MapGet("/metrics", () => Results.Text("netscope_up 1\n"));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => Results.Text("ready\n"));
+        map?.Invoke(app);
         await app.StartAsync();
 
         // Kestrel reports the port it was given once it has bound.
