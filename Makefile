@@ -17,7 +17,7 @@ APP_DIR     := build/app
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy
 
-.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench
+.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench otlp-decoder
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -32,6 +32,13 @@ deps:
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 bpf: deps $(BPF_OBJ)
+
+# The tests decode OTLP requests with the OpenTelemetry protobuf definitions from npm (tests/otlp-decoder);
+# reinstalled only when its package-lock.json changes.
+OTLP_DECODER := tests/otlp-decoder
+otlp-decoder: deps $(OTLP_DECODER)/node_modules/.package-lock.json
+$(OTLP_DECODER)/node_modules/.package-lock.json: $(OTLP_DECODER)/package-lock.json $(OTLP_DECODER)/package.json
+	cd $(OTLP_DECODER) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 build/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | build/bpf
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
@@ -48,14 +55,14 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 
 # Kernel tests load BPF, create namespaces and attach XDP: they need root, and in `make test` a kernel
 # test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
-test: bpf
+test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
 	bash deploy/validate.sh
 
-unit-test: bpf
+unit-test: bpf otlp-decoder
 	$(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
 
-kernel-test: bpf
+kernel-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.

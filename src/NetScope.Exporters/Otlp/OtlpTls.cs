@@ -53,7 +53,11 @@ internal static class OtlpTls
 
         if (options.ClientCertificatePath is not null && options.ClientKeyPath is not null)
         {
-            handler.SslOptions.ClientCertificates = [LoadClientCertificate(options.ClientCertificatePath, options.ClientKeyPath)];
+            X509Certificate2 client = LoadClientCertificate(options.ClientCertificatePath, options.ClientKeyPath);
+            handler.SslOptions.ClientCertificates = [client];
+
+            // Present it whatever issuers the receiver lists (private CAs are often not listed).
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => client;
         }
 
         return handler;
