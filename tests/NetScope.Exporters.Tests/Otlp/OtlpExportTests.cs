@@ -109,11 +109,9 @@ public class OtlpExportTests
     [InlineData("grpc")]
     public async Task TlsTrustsTheCaOfOtelExporterOtlpCertificate(string protocol)
     {
-        using var files = new WebTestFiles();
-        using X509Certificate2 ca = WebTestFiles.CreateCa("CN=netscope-otlp-test-ca");
-        using X509Certificate2 server = CreateServer(ca);
-        string caFile = files.Write("ca.crt", ca.ExportCertificatePem());
-        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: protocol == "grpc", server);
+        using var tls = new TlsFixture();
+        string caFile = tls.CaFile;
+        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: protocol == "grpc", tls.Server);
 
         using OtlpMetricExporter exporter = Exporter(Options(new()
         {
@@ -135,11 +133,9 @@ public class OtlpExportTests
     [Fact]
     public async Task TlsRefusesACertificateForAnotherHost()
     {
-        using var files = new WebTestFiles();
-        using X509Certificate2 ca = WebTestFiles.CreateCa("CN=netscope-otlp-test-ca");
-        using X509Certificate2 server = CreateServer(ca, dnsName: "collector.example");
-        string caFile = files.Write("ca.crt", ca.ExportCertificatePem());
-        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: false, server);
+        using var tls = new TlsFixture(serverDnsName: "collector.example");
+        string caFile = tls.CaFile;
+        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: false, tls.Server);
 
         using OtlpMetricExporter exporter = Exporter(Options(new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(), ["OTEL_EXPORTER_OTLP_CERTIFICATE"] = caFile }));
         Assert.False(await exporter.ExportAsync(CancellationToken.None));
@@ -151,14 +147,12 @@ public class OtlpExportTests
     [InlineData("grpc")]
     public async Task MutualTlsPresentsTheClientCertificate(string protocol)
     {
-        using var files = new WebTestFiles();
-        using X509Certificate2 ca = WebTestFiles.CreateCa("CN=netscope-otlp-test-ca");
-        using X509Certificate2 server = CreateServer(ca);
-        using X509Certificate2 client = WebTestFiles.CreateClient(ca, "CN=netscope-agent");
-        string caFile = files.Write("ca.crt", ca.ExportCertificatePem());
-        string clientCert = files.Write("client.crt", client.ExportCertificatePem());
-        string clientKey = files.Write("client.key", client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: protocol == "grpc", server, clientCa: ca);
+        using var tls = new TlsFixture();
+        using X509Certificate2 client = WebTestFiles.CreateClient(tls.Ca, "CN=netscope-agent");
+        string caFile = tls.CaFile;
+        string clientCert = tls.Files.Write("client.crt", client.ExportCertificatePem());
+        string clientKey = tls.Files.Write("client.key", client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        await using OtlpTestReceiver receiver = await OtlpTestReceiver.StartAsync(grpc: protocol == "grpc", tls.Server, clientCa: tls.Ca);
 
         var env = new Dictionary<string, string>
         {
@@ -180,6 +174,32 @@ public class OtlpExportTests
         OtlpReceived received = await receiver.NextAsync(s_wait);
         Assert.Equal("CN=netscope-agent", received.ClientCertificateSubject);
         AssertIsTheFixture(received);
+    }
+
+    /// <summary>A private CA (its PEM in ca.crt) and a receiver certificate it signed.</summary>
+    private sealed class TlsFixture : IDisposable
+    {
+        public TlsFixture(string? serverDnsName = null)
+        {
+            Ca = WebTestFiles.CreateCa("CN=netscope-otlp-test-ca");
+            Server = CreateServer(Ca, serverDnsName);
+            CaFile = Files.Write("ca.crt", Ca.ExportCertificatePem());
+        }
+
+        public WebTestFiles Files { get; } = new();
+
+        public X509Certificate2 Ca { get; }
+
+        public X509Certificate2 Server { get; }
+
+        public string CaFile { get; }
+
+        public void Dispose()
+        {
+            Server.Dispose();
+            Ca.Dispose();
+            Files.Dispose();
+        }
     }
 
     /// <summary>A server certificate for 127.0.0.1 (or <paramref name="dnsName"/> only) signed by <paramref name="ca"/>.</summary>
