@@ -38,7 +38,16 @@ internal sealed class OtlpExportService : IHostedService, IDisposable
         }
 
         IReadOnlyList<KeyValuePair<string, string>> resource = OtlpResource.Build(Environment.GetEnvironmentVariable, Environment.MachineName);
-        _exporter = new OtlpMetricExporter(_options, _source, resource, BuildInfoMetric.Version, _registry, _logger, TimeProvider.System);
+        try
+        {
+            _exporter = new OtlpMetricExporter(_options, _source, resource, BuildInfoMetric.Version, _registry, _logger, TimeProvider.System);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // The TLS files were checked when the config loaded; they changed since. Stop with the reason.
+            throw new InvalidOperationException($"OTLP: cannot load the TLS files: {ex.Message}", ex);
+        }
+
         _logger.LogInformation("OTLP: exporting metrics to {Endpoint} ({Protocol}) every {Interval} s as {Resource}",
             _options.Endpoint, OtlpExporterOptions.ProtocolName(_options.Protocol), _options.Interval.TotalSeconds,
             string.Join(", ", resource.Select(a => $"{a.Key}={a.Value}")));
