@@ -57,7 +57,9 @@ internal sealed class OtlpHttpTransport : IOtlpTransport
         }
         catch (HttpRequestException ex)
         {
-            throw new OtlpExportException($"{_options.Endpoint}: {ex.Message}{(ex.InnerException is { } inner ? " (" + inner.Message + ")" : string.Empty)}", ex);
+            // TLS failures say "see inner exception": the inner message is the reason (untrusted CA, host name).
+            string detail = ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $" ({inner.Message})" : string.Empty;
+            throw new OtlpExportException($"{_options.Endpoint}: {ex.Message}{detail}", ex);
         }
         catch (InvalidProtocolBufferException ex)
         {
