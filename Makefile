@@ -17,7 +17,7 @@ APP_DIR     := build/app
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium
 
-.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench
+.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench otlp-decoder
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -37,6 +37,13 @@ deps:
 
 bpf: deps $(BPF_OBJ)
 
+# The tests decode OTLP requests with the OpenTelemetry protobuf definitions from npm (tests/otlp-decoder);
+# reinstalled only when its package-lock.json changes.
+OTLP_DECODER := tests/otlp-decoder
+otlp-decoder: deps $(OTLP_DECODER)/node_modules/.package-lock.json
+$(OTLP_DECODER)/node_modules/.package-lock.json: $(OTLP_DECODER)/package-lock.json $(OTLP_DECODER)/package.json
+	cd $(OTLP_DECODER) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
 build/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | build/bpf
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
 	$(LLVM_STRIP) -g $@
@@ -54,14 +61,14 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 # test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
 # Browser tests (the web page in headless Chromium) likewise fail rather than skip (NETSCOPE_REQUIRE_BROWSER_TESTS=1);
 # their screenshots land in build/test-artifacts/. NETSCOPE_UPDATE_SCREENSHOTS=1 refreshes docs/images/web-heatmap.png.
-test: bpf
+test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
 	bash deploy/validate.sh
 
-unit-test: bpf
+unit-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
 
-kernel-test: bpf
+kernel-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.

@@ -42,6 +42,9 @@ internal sealed record AgentConfig
 
     /// <summary>Sizes of the XDP per-source maps (applied when the filter attaches).</summary>
     public XdpLimits Xdp { get; init; } = new();
+
+    /// <summary>OTLP metrics export (`otlp:` and the OTEL_* variables); null = off (no endpoint).</summary>
+    public NetScope.Exporters.Otlp.OtlpExporterOptions? Otlp { get; init; }
 }
 
 /// <summary>`xdp:` map sizes. LRU maps: when full, the least recently seen source is forgotten.</summary>

@@ -14,11 +14,24 @@ namespace NetScope.Agent.Configuration;
 internal sealed class ConfigLoader
 {
     private readonly YamlNodeReader _reader;
+    private readonly string _source;
+    private readonly Func<string, string?> _environment;
 
-    private ConfigLoader(string source) => _reader = new YamlNodeReader(source);
+    /// <summary>Problems found after the YAML walk (settings combined with environment variables).</summary>
+    private readonly List<string> _resolveErrors = [];
 
-    /// <summary>Loads a file; throws <see cref="ConfigException"/> listing every problem.</summary>
-    public static AgentConfig LoadFile(string path)
+    private ConfigLoader(string source, Func<string, string?> environment)
+    {
+        _reader = new YamlNodeReader(source);
+        _source = source;
+        _environment = environment;
+    }
+
+    /// <summary>
+    /// Loads a file; throws <see cref="ConfigException"/> listing every problem. <paramref name="environment"/>
+    /// supplies the OTEL_* variables (default: the process environment).
+    /// </summary>
+    public static AgentConfig LoadFile(string path, Func<string, string?>? environment = null)
     {
         string text;
         try
@@ -30,17 +43,17 @@ internal sealed class ConfigLoader
             throw new ConfigException($"{path}: cannot read the config file: {ex.Message}");
         }
 
-        return Parse(text, path);
+        return Parse(text, path, environment);
     }
 
     /// <summary>Parses YAML text; <paramref name="source"/> prefixes every message.</summary>
-    public static AgentConfig Parse(string yaml, string source)
+    public static AgentConfig Parse(string yaml, string source, Func<string, string?>? environment = null)
     {
-        var loader = new ConfigLoader(source);
+        var loader = new ConfigLoader(source, environment ?? Environment.GetEnvironmentVariable);
         AgentConfig config = loader.Read(yaml);
-        if (loader._reader.Errors.Count > 0)
+        if (loader._reader.Errors.Count + loader._resolveErrors.Count > 0)
         {
-            throw new ConfigException(loader._reader.Errors);
+            throw new ConfigException([.. loader._reader.Errors, .. loader._resolveErrors]);
         }
 
         return config with { Source = source };
@@ -49,9 +62,10 @@ internal sealed class ConfigLoader
     private AgentConfig Read(string yaml)
     {
         YamlNode? root = _reader.LoadDocument(yaml);
+        var otlp = new OtlpSectionReader(_reader, _source);
         if (root is null)
         {
-            return new AgentConfig();
+            return new AgentConfig { Otlp = otlp.Resolve(_environment, _resolveErrors) };
         }
 
         var config = new AgentConfig();
@@ -71,8 +85,9 @@ internal sealed class ConfigLoader
             {
                 ["truncate_source_ips"] = v => config = config with { TruncateSourceIps = _reader.Boolean(v, "privacy.truncate_source_ips") ?? false },
             }),
+            ["otlp"] = otlp.Read,
         }, isRoot: true);
-        return config;
+        return config with { Otlp = otlp.Resolve(_environment, _resolveErrors) };
     }
 
     private TcpSeriesSettings ReadTcp(YamlNode node, TcpSeriesSettings settings)

@@ -53,6 +53,9 @@ internal static class AgentHost
         builder.Services.AddHostedService<HeatmapService>();
         builder.Services.AddSingleton<IHeatmapView, HeatmapView>();
 
+        // OTLP push (off without an endpoint); after TcpLatencyService so it stops first and flushes.
+        builder.Services.AddHostedService<OtlpExportService>();
+
         // XDP HTTP-flood filter: the service owns the per-interface objects and applies rule sets.
         builder.Services.AddSingleton<HttpFloodService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HttpFloodService>());

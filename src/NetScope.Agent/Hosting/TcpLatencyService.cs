@@ -64,8 +64,12 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     /// <summary>The attached probe, or null before start and after stop.</summary>
     public TcpLatencyProbe? Probe => _probe;
 
+    /// <summary>When the probe started counting (just before attach): the start of every cumulative value.</summary>
+    public DateTimeOffset AttachedAt { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        AttachedAt = DateTimeOffset.UtcNow;
         TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp, _options.Config.Events);
         foreach (RungReport report in probe.Reports)
         {

@@ -6,7 +6,7 @@ namespace NetScope.Agent.Hosting;
 [Verb("run", isDefault: true, HelpText = "Load the probes and serve Prometheus metrics (default verb).")]
 internal sealed class RunVerb
 {
-    [Option("config", HelpText = "YAML config file (see docs/configuration.md). Without it the embedded default config is used.")]
+    [Option("config", HelpText = "YAML config file (see docs/configuration.md). Without it the embedded default config is used. OTLP export: the file's otlp section, or the standard OTEL_EXPORTER_OTLP_* variables for what it leaves unset.")]
     public string? Config { get; set; }
 
     [Option("listen", HelpText = "ADDRESS:PORT for the web page (/), /metrics, /api/v1/*, /healthz and /readyz; overrides the config's listen. Default 127.0.0.1:9745 (loopback): use the pod or host address to let Prometheus scrape remotely.")]

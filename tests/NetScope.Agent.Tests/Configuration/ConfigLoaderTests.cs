@@ -35,7 +35,7 @@ public class ConfigLoaderTests
     public void UnknownKeyNamesFileLineAndColumn()
     {
         ConfigException ex = Invalid("listen: 127.0.0.1:9745\nlisten_port: 80\n");
-        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, tcp, heatmap, events, privacy)", Assert.Single(ex.Errors));
+        Assert.Equal("test.yaml:2:1: unknown key 'listen_port' (known here: listen, probes, interfaces, allow, rules, xdp, tcp, heatmap, events, privacy, otlp)", Assert.Single(ex.Errors));
     }
 
     [Fact]
