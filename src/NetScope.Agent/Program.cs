@@ -96,8 +96,7 @@ internal static class Program
 
     private static async Task<int> SelfTestAsync(SelfTestVerb verb)
     {
-        using ILoggerFactory? loggers = PrepareKernelVerb(verb.LogLevel);
-        if (loggers is null || !TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
+        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
         {
             return 2;
         }
@@ -105,6 +104,12 @@ internal static class Program
         if (verb.Requests < 1)
         {
             await Console.Error.WriteLineAsync($"netscope: --requests must be at least 1, not {verb.Requests}");
+            return 2;
+        }
+
+        using ILoggerFactory? loggers = PrepareKernelVerb(verb.LogLevel);
+        if (loggers is null)
+        {
             return 2;
         }
 

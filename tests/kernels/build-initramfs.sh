@@ -23,9 +23,9 @@ fail() { echo "build-initramfs: $*" >&2; exit 1; }
 busybox=/bin/busybox
 { ldd "$busybox" 2>&1 || true; } | grep -q 'not a dynamic' || fail "$busybox is not the static build: install busybox-static"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
-runtime_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$app/netscope.runtimeconfig.json" | head -1)
+runtime_version=$(sed -n '0,/"version"/s/.*"version": *"\([^"]*\)".*/\1/p' "$app/netscope.runtimeconfig.json")
 [ -n "$runtime_version" ] || fail "no framework version in $app/netscope.runtimeconfig.json"
-libbpf=$(ldconfig -p | awk '/libbpf\.so\.1 .*x86-64/ {print $NF; exit}')
+libbpf=$(ldconfig -p | awk '/libbpf\.so\.1 .*x86-64/ && !found {print $NF; found = 1}')
 [ -n "$libbpf" ] || fail "libbpf.so.1 not found (install libbpf1)"
 
 root=$(mktemp -d)
@@ -61,4 +61,4 @@ done
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$output.tmp"
 mv "$output.tmp" "$output"
-echo "build-initramfs: $output ($(du -h "$output" | cut -f1)), runtime $runtime_version"
+echo "build-initramfs: $output ($(du -h "$output" | cut -f1)), .NET runtime $(ls "$root/usr/share/dotnet/shared/Microsoft.NETCore.App")"

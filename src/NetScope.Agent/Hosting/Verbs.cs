@@ -45,7 +45,7 @@ internal sealed class SelfTestVerb
     [Option("rungs", Separator = ',', HelpText = "Run only this rung configuration (fentry,kprobe,tracepoint subset) instead of the whole ladder.")]
     public IEnumerable<string> Rungs { get; set; } = [];
 
-    [Option("requests", Default = 20, HelpText = "Request/response round trips per rung configuration (each answered after 78 ms).")]
+    [Option("requests", Default = 20, HelpText = "Request/response round trips per rung configuration (each answered after 156 ms).")]
     public int Requests { get; set; } = 20;
 
     [Option("xdp-corpus", HelpText = "Folder of the XDP packet corpus (tests/corpus/xdp: manifest.json + packets) to run through the XDP program with BPF_PROG_TEST_RUN.")]

@@ -84,7 +84,7 @@ internal sealed class RungSelector
         {
             if (chosen is not null)
             {
-                reports.Add(new RungReport(rung.Rung, true, false, $"not tried: {chosen.Rung} is preferred"));
+                reports.Add(new RungReport(rung.Rung, true, false, $"not tried: {Names.Of(chosen.Rung)} is preferred"));
                 continue;
             }
 

@@ -25,8 +25,13 @@ internal sealed record TcpTrafficObservation(
 /// </summary>
 internal static class TcpTrafficChecks
 {
-    /// <summary>At least this share of the delayed samples must land in the delay's own bucket (the rest may be late by scheduling, never early).</summary>
-    private const double InBucketShare = 0.9;
+    /// <summary>
+    /// At least this share of the delayed samples must land in the delay's own bucket; the rest may be late
+    /// (scheduling), never early. Under qemu's software emulation on a busy 2-core host 1 to 2 client samples
+    /// in 20 came more than 29 ms late (measured), so 90 % would fail about one run in five there; with 75 %
+    /// six late samples are needed to fail.
+    /// </summary>
+    private const double InBucketShare = 0.75;
 
     /// <summary>Every check, in report order.</summary>
     public static IReadOnlyList<(string Name, Func<TcpTrafficObservation, (bool Passed, string Reason)> Check)> All { get; } =
