@@ -22,6 +22,7 @@ import sys
 import time
 
 SUMMARY = "NETSCOPE-SELFTEST-SUMMARY "
+TERMINAL_CONTROL = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|c)")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -54,7 +55,7 @@ def run_streaming(cmd, log_path, timeout):
                 buffer += chunk
                 *complete, buffer = buffer.split(b"\n")
                 for raw in complete:
-                    line = raw.decode(errors="replace").rstrip("\r")
+                    line = TERMINAL_CONTROL.sub("", raw.decode(errors="replace")).rstrip("\r")
                     lines.append(line)
                     log.write(line + "\n")
                 log.flush()
