@@ -17,7 +17,11 @@ APP_DIR     := build/app
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium
 
-.PHONY: deps bpf build test unit-test kernel-test run install uninstall clean bench otlp-decoder
+# Only make test-kernels needs these (qemu, the guest's userland, a second kernel, the initramfs archiver).
+KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static linux-image-cloud-amd64 cpio
+INITRAMFS   := build/kernels/initramfs.cpio
+
+.PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run install uninstall clean bench otlp-decoder
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -33,6 +37,18 @@ deps:
 	@# Playwright (playwright-core only: it drives the Debian chromium above and downloads no browser) for the web page tests.
 	@if [ ! -f tests/web-ui/node_modules/.package-lock.json ] || [ tests/web-ui/package-lock.json -nt tests/web-ui/node_modules/.package-lock.json ]; then \
 		echo "deps: npm ci in tests/web-ui"; (cd tests/web-ui && npm ci --no-audit --no-fund --loglevel=error >/dev/null); \
+	fi
+
+# Installs what test-kernels boots guests with; where that is impossible (no apt, no registry) it says so
+# and test-kernels tests the host kernel only.
+kernel-deps:
+	@missing=""; for p in $(KERNEL_APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "kernel-deps: installing$$missing"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } \
+			|| echo "kernel-deps: could not install$$missing: test-kernels will test the host kernel only"; \
 	fi
 
 bpf: deps $(BPF_OBJ)
@@ -64,12 +80,28 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
 	bash deploy/validate.sh
+	$(MAKE) --no-print-directory test-kernels
 
 unit-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
 
 kernel-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
+
+# `netscope selftest` on every kernel of tests/kernels/matrix.json (docs/kernels.md): the host kernel
+# directly, the others booted under qemu (software emulation) from an initramfs of the published agent.
+$(INITRAMFS): build/netscope tests/kernels/init tests/kernels/build-initramfs.sh $(wildcard tests/corpus/xdp/* tests/corpus/xdp/packets/*)
+	@mkdir -p $(@D)
+	bash tests/kernels/build-initramfs.sh $(APP_DIR) tests/corpus/xdp $@
+
+test-kernels: build kernel-deps
+	@if command -v qemu-system-x86_64 >/dev/null && [ -x /bin/busybox ] && command -v cpio >/dev/null; then \
+		$(MAKE) --no-print-directory $(INITRAMFS) && \
+		/usr/bin/python3 tests/kernels/run-matrix.py --app $(APP_DIR) --initramfs $(INITRAMFS) --corpus tests/corpus/xdp --out build/kernels; \
+	else \
+		echo "test-kernels: qemu-system-x86_64, busybox or cpio missing: only the host kernel is tested"; \
+		/usr/bin/python3 tests/kernels/run-matrix.py --only host --app $(APP_DIR) --initramfs $(INITRAMFS) --corpus tests/corpus/xdp --out build/kernels; \
+	fi
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
 # BENCH=xdp|footprint|verifier runs one; the baselines (empty XDP, xdp-tools' filters) are built/installed here.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetScope.Agent.Configuration;
 using NetScope.Agent.Hosting;
 using NetScope.Agent.Probes;
+using NetScope.Agent.SelfTest;
 using NetScope.Native;
 
 namespace NetScope.Agent;
@@ -11,7 +12,7 @@ namespace NetScope.Agent;
 /// <summary>The netscope command line.</summary>
 internal static class Program
 {
-    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb), typeof(CheckVerb)];
+    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb), typeof(SelfTestVerb), typeof(CheckVerb)];
 
     public static async Task<int> Main(string[] args)
     {
@@ -32,6 +33,7 @@ internal static class Program
         return await result.MapResult(
             (RunVerb verb) => RunAsync(verb, args),
             (ProbeVerb verb) => Task.FromResult(Probe(verb)),
+            (SelfTestVerb verb) => SelfTestAsync(verb),
             (CheckVerb verb) => Task.FromResult(Check(verb)),
             errors => Task.FromResult(errors.Any(e => e is HelpRequestedError or VersionRequestedError or HelpVerbRequestedError) ? 0 : 2));
     }
@@ -80,13 +82,57 @@ internal static class Program
 
     private static int Probe(ProbeVerb verb)
     {
-        if (!Enum.TryParse(verb.LogLevel, ignoreCase: true, out LogLevel level))
+        using ILoggerFactory? loggers = PrepareKernelVerb(verb.LogLevel);
+        if (loggers is null)
         {
-            Console.Error.WriteLine($"netscope: --log-level '{verb.LogLevel}' is not one of Trace, Debug, Information, Warning, Error");
             return 2;
         }
 
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level));
+        var selector = new RungSelector(new KernelFeatures());
+        IReadOnlyList<RungReport> reports = selector.Evaluate(TcpLatencyProbe.Definition);
+        Console.Write(ProbeReport.Format(TcpLatencyProbe.ProbeName, TcpLatencyProbe.Hooks, reports));
+        return 0;
+    }
+
+    private static async Task<int> SelfTestAsync(SelfTestVerb verb)
+    {
+        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
+        {
+            return 2;
+        }
+
+        if (verb.Requests < 1)
+        {
+            await Console.Error.WriteLineAsync($"netscope: --requests must be at least 1, not {verb.Requests}");
+            return 2;
+        }
+
+        using ILoggerFactory? loggers = PrepareKernelVerb(verb.LogLevel);
+        if (loggers is null)
+        {
+            return 2;
+        }
+
+        SelfTestReport report = await SelfTestRunner.RunAsync(rungs.Count == 0 ? null : rungs, verb.Requests, verb.XdpCorpus);
+        Console.Write(report.FormatText());
+        Console.WriteLine(report.FormatSummaryLine());
+        return report.Passed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Logging and kernel file systems for the verbs that load BPF without serving (probe, selftest):
+    /// null (after saying why) when --log-level is invalid. A mount failure is reported and the verb goes
+    /// on: the rungs that need the file system will say they were refused.
+    /// </summary>
+    private static ILoggerFactory? PrepareKernelVerb(string logLevel)
+    {
+        if (!Enum.TryParse(logLevel, ignoreCase: true, out LogLevel level))
+        {
+            Console.Error.WriteLine($"netscope: --log-level '{logLevel}' is not one of Trace, Debug, Information, Warning, Error");
+            return null;
+        }
+
+        ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level));
         LibbpfLogging.Install(loggers.CreateLogger("libbpf"));
         try
         {
@@ -97,10 +143,26 @@ internal static class Program
             Console.Error.WriteLine($"netscope: {ex.Message}");
         }
 
-        var selector = new RungSelector(new KernelFeatures());
-        IReadOnlyList<RungReport> reports = selector.Evaluate(TcpLatencyProbe.Definition);
-        Console.Write(ProbeReport.Format(TcpLatencyProbe.ProbeName, TcpLatencyProbe.Hooks, reports));
-        return 0;
+        return loggers;
+    }
+
+    /// <summary>Parses --rungs values (fentry, kprobe, tracepoint); false after saying which value is wrong.</summary>
+    private static bool TryParseRungs(IEnumerable<string> names, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HashSet<HookRung>? rungs)
+    {
+        rungs = [];
+        foreach (string name in names)
+        {
+            if (!Names.TryParse(name.Trim(), out HookRung rung))
+            {
+                Console.Error.WriteLine($"netscope: --rungs '{name}' is not one of fentry, kprobe, tracepoint");
+                rungs = null;
+                return false;
+            }
+
+            rungs.Add(rung);
+        }
+
+        return true;
     }
 
     private static int Check(CheckVerb verb)
@@ -159,16 +221,9 @@ internal static class Program
             }
         }
 
-        var rungs = new HashSet<HookRung>();
-        foreach (string name in verb.Rungs)
+        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
         {
-            if (!Names.TryParse(name.Trim(), out HookRung rung))
-            {
-                Console.Error.WriteLine($"netscope: --rungs '{name}' is not one of fentry, kprobe, tracepoint");
-                return false;
-            }
-
-            rungs.Add(rung);
+            return false;
         }
 
         options = new AgentOptions

@@ -1,5 +1,6 @@
 using NetScope.Agent.Aggregation;
 using NetScope.Agent.Probes;
+using NetScope.Agent.SelfTest;
 using NetScope.Native;
 
 namespace NetScope.Kernel.Tests;

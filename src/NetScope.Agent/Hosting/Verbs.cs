@@ -37,3 +37,20 @@ internal sealed class CheckVerb
     [Option("config", Required = true, HelpText = "The YAML config file to validate.")]
     public string Config { get; set; } = string.Empty;
 }
+
+/// <summary>`netscope selftest`.</summary>
+[Verb("selftest", HelpText = "Prove the probes work on this kernel: for each rung configuration (all rungs, then without fentry, then tracepoint alone; or just --rungs) load the TCP probe, report the rung chosen, drive known loopback request/response traffic and check the histograms, per-series counters and send/recv counts; optionally run the XDP packet corpus. Prints one line per check and a NETSCOPE-SELFTEST-SUMMARY JSON line; exits 1 if any check failed. Needs root; traffic stays on 127.0.0.1.")]
+internal sealed class SelfTestVerb
+{
+    [Option("rungs", Separator = ',', HelpText = "Run only this rung configuration (fentry,kprobe,tracepoint subset) instead of the whole ladder.")]
+    public IEnumerable<string> Rungs { get; set; } = [];
+
+    [Option("requests", Default = 20, HelpText = "Request/response round trips per rung configuration (each answered after 156 ms).")]
+    public int Requests { get; set; } = 20;
+
+    [Option("xdp-corpus", HelpText = "Folder of the XDP packet corpus (tests/corpus/xdp: manifest.json + packets) to run through the XDP program with BPF_PROG_TEST_RUN.")]
+    public string? XdpCorpus { get; set; }
+
+    [Option("log-level", Default = "Warning", HelpText = "Minimum log level for libbpf and agent messages.")]
+    public string LogLevel { get; set; } = "Warning";
+}

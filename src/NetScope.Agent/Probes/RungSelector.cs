@@ -9,6 +9,18 @@ namespace NetScope.Agent.Probes;
 /// <param name="Reason">Why it was refused, or what was checked.</param>
 internal sealed record RungReport(HookRung Rung, bool Available, bool Chosen, string Reason);
 
+/// <summary>No allowed rung attached; <see cref="Reports"/> says why for each (disabled, or the kernel's refusal).</summary>
+internal sealed class NoUsableRungException : InvalidOperationException
+{
+    public NoUsableRungException(string probe, IReadOnlyList<RungReport> reports)
+        : base($"Probe {probe}: no hook rung could be attached ({string.Join("; ", reports.Select(r => $"{Names.Of(r.Rung)}: {r.Reason}"))}).")
+    {
+        Reports = reports;
+    }
+
+    public IReadOnlyList<RungReport> Reports { get; }
+}
+
 /// <summary>A loaded and attached probe: owns the object and its links; disposing detaches everything.</summary>
 internal sealed class AttachedProbe : IDisposable
 {
@@ -62,7 +74,7 @@ internal sealed class RungSelector
         _readObject = readObject ?? EmbeddedBpfObjects.Read;
     }
 
-    /// <summary>Attaches the best usable rung among <paramref name="allowed"/>; throws listing every refusal when none works.</summary>
+    /// <summary>Attaches the best usable rung among <paramref name="allowed"/>; throws <see cref="NoUsableRungException"/> listing every refusal when none works.</summary>
     public AttachedProbe Attach(ProbeDefinition definition, IReadOnlySet<HookRung> allowed)
     {
         var reports = new List<RungReport>();
@@ -72,7 +84,7 @@ internal sealed class RungSelector
         {
             if (chosen is not null)
             {
-                reports.Add(new RungReport(rung.Rung, true, false, $"not tried: {chosen.Rung} is preferred"));
+                reports.Add(new RungReport(rung.Rung, true, false, $"not tried: {Names.Of(chosen.Rung)} is preferred"));
                 continue;
             }
 
@@ -95,8 +107,7 @@ internal sealed class RungSelector
 
         if (chosen is null)
         {
-            string reasons = string.Join("; ", reports.Select(r => $"{Names.Of(r.Rung)}: {r.Reason}"));
-            throw new InvalidOperationException($"Probe {definition.Name}: no hook rung could be attached ({reasons}).");
+            throw new NoUsableRungException(definition.Name, reports);
         }
 
         return chosen;

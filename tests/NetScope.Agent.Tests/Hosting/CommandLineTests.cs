@@ -55,6 +55,25 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task SelftestHelpNamesItsOptions()
+    {
+        (int exit, string error) = await RunAsync("selftest", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("--xdp-corpus", error);
+        Assert.Contains("--requests", error);
+    }
+
+    [Theory]
+    [InlineData("--rungs", "uprobe", "--rungs 'uprobe'")]
+    [InlineData("--requests", "0", "--requests must be at least 1")]
+    public async Task SelftestUsageErrorsExitTwoBeforeTouchingTheKernel(string option, string value, string message)
+    {
+        (int exit, string error) = await RunAsync("selftest", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
     public async Task UnknownVerbIsAUsageError()
     {
         (int exit, string error) = await RunAsync("explode");

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace NetScope.Kernel.Tests;
+namespace NetScope.Agent.SelfTest;
 
 /// <summary>
-/// A test-owned TCP server on 127.0.0.1 that answers each request with a response after an optional delay,
-/// and a client that does strict request/response round trips (one request in flight per connection).
+/// A TCP server on 127.0.0.1 that answers each request with a response after an optional delay, and a
+/// client that does strict request/response round trips (one request in flight per connection): the
+/// known traffic `netscope selftest` and the kernel tests check the probe's numbers against.
 /// </summary>
 internal sealed class LoopbackEchoServer : IAsyncDisposable
 {
@@ -28,6 +29,9 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
         _accepting = AcceptLoopAsync();
     }
 
+    /// <summary>Size of every request and of every response, bytes.</summary>
+    public const int MessageBytes = 16;
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>
@@ -41,7 +45,7 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Connects once and does <paramref name="requests"/> round trips of 16-byte messages, with blocking I/O
+    /// Connects once and does <paramref name="requests"/> round trips of <see cref="MessageBytes"/>-byte messages, with blocking I/O
     /// on a dedicated thread: async continuations wait for the thread pool, which would stretch the
     /// client-role latency the kernel measures.
     /// </summary>
@@ -52,8 +56,8 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
             client.Connect(IPAddress.Loopback, Port);
             client.NoDelay = true;
             NetworkStream stream = client.GetStream();
-            byte[] request = new byte[16];
-            byte[] response = new byte[16];
+            byte[] request = new byte[MessageBytes];
+            byte[] response = new byte[MessageBytes];
             for (int i = 0; i < requests; i++)
             {
                 stream.Write(request);
@@ -100,7 +104,7 @@ internal sealed class LoopbackEchoServer : IAsyncDisposable
         {
             client.NoDelay = true;
             NetworkStream stream = client.GetStream();
-            byte[] buffer = new byte[16];
+            byte[] buffer = new byte[MessageBytes];
             try
             {
                 while (!_stop.IsCancellationRequested)
