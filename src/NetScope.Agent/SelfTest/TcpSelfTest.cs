@@ -58,7 +58,7 @@ internal sealed class TcpSelfTest
         TcpLatencyProbe probe;
         try
         {
-            probe = TcpLatencyProbe.Attach(_selector, allowed);
+            probe = TcpLatencyProbe.Attach(_selector, allowed, events: new Configuration.EventsSettings() with { SlowThreshold = Delay / 2 });
         }
         catch (NoUsableRungException ex)
         {
@@ -85,6 +85,7 @@ internal sealed class TcpSelfTest
     private async Task<TcpTrafficObservation> ObserveAsync(TcpLatencyProbe probe)
     {
         await using var server = new LoopbackEchoServer(Delay);
+        using var events = new Events.TcpEventIngest(probe.Events, queueCapacity: 4096, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         ulong sendBefore = probe.ReadCounter(TcpCounter.SendCalls);
         ulong recvBefore = probe.ReadCounter(TcpCounter.RecvCalls);
 
@@ -101,6 +102,16 @@ internal sealed class TcpSelfTest
         }
 
         List<TcpLatencySeries> latency = probe.ReadLatency();
+        events.DrainNow();
+        var ours = new List<TcpEventRecord>();
+        while (events.Reader.TryRead(out TcpEventRecord record))
+        {
+            if (record.SeriesPort == server.Port)
+            {
+                ours.Add(record);
+            }
+        }
+
         return new TcpTrafficObservation(
             _requests,
             Delay,
@@ -110,7 +121,8 @@ internal sealed class TcpSelfTest
             Stats(TcpRole.Server),
             Stats(TcpRole.Client),
             probe.ReadCounter(TcpCounter.SendCalls) - sendBefore,
-            probe.ReadCounter(TcpCounter.RecvCalls) - recvBefore);
+            probe.ReadCounter(TcpCounter.RecvCalls) - recvBefore,
+            ours);
     }
 
     private static string Describe(IReadOnlyList<RungReport> reports) =>

@@ -7,6 +7,7 @@ namespace NetScope.Agent.SelfTest;
 /// What the TCP probe recorded for one run of known loopback traffic: <see cref="Requests"/> round trips of
 /// <see cref="LoopbackEchoServer.MessageBytes"/>-byte messages on one connection to a server that answers
 /// after <see cref="Delay"/>. Series are those of the server's port; call counts are deltas over the run.
+/// <see cref="Events"/> are the tcp_events records of the server's port (slow threshold: half the delay).
 /// </summary>
 internal sealed record TcpTrafficObservation(
     int Requests,
@@ -17,7 +18,8 @@ internal sealed record TcpTrafficObservation(
     TcpSeriesStats? ServerStats,
     TcpSeriesStats? ClientStats,
     ulong SendCalls,
-    ulong RecvCalls);
+    ulong RecvCalls,
+    IReadOnlyList<TcpEventRecord> Events);
 
 /// <summary>
 /// The named checks over one <see cref="TcpTrafficObservation"/>, each pass/fail with a reason. Adding a
@@ -41,6 +43,8 @@ internal static class TcpTrafficChecks
         ("client_histogram", o => Histogram(o, o.Client, "client")),
         ("series_bytes", SeriesBytes),
         ("series_connections", SeriesConnections),
+        ("events_slow_request", SlowRequestEvents),
+        ("events_connection_close", ConnectionCloseEvents),
     ];
 
     /// <summary>
@@ -60,6 +64,9 @@ internal static class TcpTrafficChecks
         ["server_conns_closed"] = o.ServerStats?.ConnsClosed ?? 0,
         ["client_conns_opened"] = o.ClientStats?.ConnsOpened ?? 0,
         ["client_conns_closed"] = o.ClientStats?.ConnsClosed ?? 0,
+        ["server_slow_events"] = (ulong)Count(o, TcpEventType.SlowRequest, TcpRole.Server),
+        ["client_slow_events"] = (ulong)Count(o, TcpEventType.SlowRequest, TcpRole.Client),
+        ["close_events"] = (ulong)o.Events.Count(e => e.Type == TcpEventType.ConnectionClose),
     };
 
     /// <summary>Numbers that depend on the host (other traffic, scheduling): reported, not compared.</summary>
@@ -111,6 +118,30 @@ internal static class TcpTrafficChecks
         return (server.ConnsOpened == 1 && server.ConnsClosed == 1 && client.ConnsOpened == 1 && client.ConnsClosed == 1,
             $"server opened {server.ConnsOpened} closed {server.ConnsClosed}, client opened {client.ConnsOpened} closed {client.ConnsClosed} (1 each expected)");
     }
+
+    /// <summary>Every request is slower than the threshold (half the delay): one slow_request event per request on each side, none early.</summary>
+    private static (bool, string) SlowRequestEvents(TcpTrafficObservation o)
+    {
+        int server = Count(o, TcpEventType.SlowRequest, TcpRole.Server);
+        int client = Count(o, TcpEventType.SlowRequest, TcpRole.Client);
+        int tooFast = o.Events.Count(e => e.Type == TcpEventType.SlowRequest && e.DurationNs < (ulong)(o.Delay.TotalNanoseconds / 2));
+        return (server == o.Requests && client == o.Requests && tooFast == 0,
+            $"server {server}, client {client} slow_request events for {o.Requests} requests each; {tooFast} shorter than the threshold");
+    }
+
+    /// <summary>One connection_close per side carrying the connection's requests and bytes.</summary>
+    private static (bool, string) ConnectionCloseEvents(TcpTrafficObservation o)
+    {
+        ulong bytes = (ulong)(o.Requests * LoopbackEchoServer.MessageBytes);
+        List<TcpEventRecord> closes = o.Events.Where(e => e.Type == TcpEventType.ConnectionClose).ToList();
+        bool eachRight = closes.All(e => e.Requests == o.Requests && e.BytesSent == bytes && e.BytesReceived == bytes);
+        return (Count(o, TcpEventType.ConnectionClose, TcpRole.Server) == 1 && Count(o, TcpEventType.ConnectionClose, TcpRole.Client) == 1 && eachRight,
+            $"{closes.Count} connection_close events (1 per side expected): "
+            + string.Join("; ", closes.Select(e => $"{(e.Role == TcpRole.Server ? "server" : "client")} requests {e.Requests} sent {e.BytesSent} received {e.BytesReceived}"))
+            + $" (each {o.Requests} requests, {bytes} bytes expected)");
+    }
+
+    private static int Count(TcpTrafficObservation o, TcpEventType type, TcpRole role) => o.Events.Count(e => e.Type == type && e.Role == role);
 
     private static ulong InDelayBucket(TcpTrafficObservation o, TcpLatencySeries? series) =>
         series?.Slots[ExponentialBuckets.SlotOf((ulong)o.Delay.TotalNanoseconds)] ?? 0;

@@ -9,4 +9,8 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial uint if_nametoindex(string ifname);
+
+    /// <summary>glibc: returns free heap memory to the kernel; 1 if any was released.</summary>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int malloc_trim(nuint pad);
 }

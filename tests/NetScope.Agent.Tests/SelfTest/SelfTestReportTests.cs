@@ -25,8 +25,20 @@ public class SelfTestReportTests
 
     private static TcpSeriesStats Stats(ulong closed = 1) => new() { BytesSent = s_bytes, BytesReceived = s_bytes, ConnsOpened = 1, ConnsClosed = closed };
 
+    private static TcpEventRecord Event(TcpEventType type, TcpRole role) => type == TcpEventType.SlowRequest
+        ? new TcpEventRecord { Type = type, Role = role, SeriesPort = 4000, DurationNs = (ulong)s_delay.TotalNanoseconds }
+        : new TcpEventRecord { Type = type, Role = role, SeriesPort = 4000, Requests = Requests, BytesSent = s_bytes, BytesReceived = s_bytes };
+
+    private static List<TcpEventRecord> Events() =>
+    [
+        .. Enumerable.Repeat(Event(TcpEventType.SlowRequest, TcpRole.Server), Requests),
+        .. Enumerable.Repeat(Event(TcpEventType.SlowRequest, TcpRole.Client), Requests),
+        Event(TcpEventType.ConnectionClose, TcpRole.Server),
+        Event(TcpEventType.ConnectionClose, TcpRole.Client),
+    ];
+
     private static TcpTrafficObservation Good() =>
-        new(Requests, s_delay, 4000, Series(TcpRole.Server, Requests), Series(TcpRole.Client, Requests), Stats(), Stats(), 2 * Requests, 2 * Requests + 1);
+        new(Requests, s_delay, 4000, Series(TcpRole.Server, Requests), Series(TcpRole.Client, Requests), Stats(), Stats(), 2 * Requests, 2 * Requests + 1, Events());
 
     private static Dictionary<string, (bool Passed, string Reason)> Run(TcpTrafficObservation observation) =>
         TcpTrafficChecks.All.ToDictionary(c => c.Name, c => c.Check(observation));
@@ -54,6 +66,18 @@ public class SelfTestReportTests
         Assert.False(passed);
         Assert.Contains("client opened 1 closed 0", reason);
         Assert.False(Run(Good() with { SendCalls = 39 })["send_recv_calls"].Passed);
+    }
+
+    [Fact]
+    public void MissingOrWrongEventsFailWithTheNumbers()
+    {
+        (bool passed, string reason) = Run(Good() with { Events = Events().Skip(1).ToList() })["events_slow_request"];
+        Assert.False(passed);
+        Assert.Contains("server 19, client 20 slow_request events", reason);
+        List<TcpEventRecord> wrongClose = Events().SkipLast(1).Append(Event(TcpEventType.ConnectionClose, TcpRole.Client) with { Requests = 3 }).ToList();
+        (passed, reason) = Run(Good() with { Events = wrongClose })["events_connection_close"];
+        Assert.False(passed);
+        Assert.Contains("client requests 3", reason);
     }
 
     [Fact]
