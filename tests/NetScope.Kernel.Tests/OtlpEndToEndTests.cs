@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NetScope.Agent.SelfTest;
 using NetScope.Exporters.Tests.Otlp;
 
 namespace NetScope.Kernel.Tests;

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.RegularExpressions;
 using NetScope.Agent.Aggregation;
 using NetScope.Agent.Probes;
+using NetScope.Agent.SelfTest;
 using NetScope.Native;
 
 namespace NetScope.Kernel.Tests;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using NetScope.Agent.Configuration;
 using NetScope.Agent.Hosting;
+using NetScope.Agent.SelfTest;
 
 namespace NetScope.Kernel.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetScope.Agent.Configuration;
 using NetScope.Agent.Events;
 using NetScope.Agent.Probes;
+using NetScope.Agent.SelfTest;
 using NetScope.Native;
 
 namespace NetScope.Kernel.Tests;

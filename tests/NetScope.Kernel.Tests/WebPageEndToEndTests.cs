@@ -1,3 +1,4 @@
+using NetScope.Agent.SelfTest;
 using NetScope.WebUi.Tests;
 
 namespace NetScope.Kernel.Tests;
