@@ -11,7 +11,7 @@ namespace NetScope.Kernel.Tests;
 [Trait("Category", "Kernel")]
 public class XdpCorpusTests
 {
-    private static readonly Lazy<XdpCorpus> s_corpus = new(() => XdpCorpus.Load(Path.Combine(RepoRoot(), "tests", "corpus", "xdp")));
+    private static readonly Lazy<XdpCorpus> s_corpus = new(() => XdpCorpus.Load(Path.Combine(NetScope.Tests.Shared.RepoPaths.Root, "tests", "corpus", "xdp")));
 
     public static TheoryData<string> PacketNames() => [.. s_corpus.Value.PacketNames];
 
@@ -26,18 +26,5 @@ public class XdpCorpusTests
         TestKernel.Prepare();
         string? problem = s_corpus.Value.Run(name);
         Assert.True(problem is null, $"{name}: {problem}");
-    }
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetScope.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -32,7 +32,7 @@ internal static class PageChecker
     public static string Chromium => Environment.GetEnvironmentVariable("NETSCOPE_CHROMIUM") ?? "/usr/bin/chromium";
 
     /// <summary>The checkout holding NetScope.sln, found upwards from the test output.</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => NetScope.Tests.Shared.RepoPaths.Root;
 
     /// <summary>build/test-artifacts: screenshots kept after the run (CI keeps build/).</summary>
     public static string ArtifactsDirectory => Directory.CreateDirectory(Path.Combine(RepoRoot, "build", "test-artifacts")).FullName;
@@ -108,18 +108,5 @@ internal static class PageChecker
         return Environment.GetEnvironmentVariable("PATH")?.Split(':').Any(d => File.Exists(Path.Combine(d, "node"))) == true
             ? null
             : "node is not on PATH";
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetScope.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no NetScope.sln above {AppContext.BaseDirectory}");
     }
 }

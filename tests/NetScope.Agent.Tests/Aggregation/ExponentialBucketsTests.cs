@@ -42,7 +42,7 @@ public partial class ExponentialBucketsTests
     [Fact]
     public void TheKernelHeaderTableIsTheExactTable()
     {
-        string header = File.ReadAllText(Path.Combine(ConfigLoaderTests.FindRepoRoot(), "bpf", "include", "histogram.h"));
+        string header = File.ReadAllText(Path.Combine(NetScope.Tests.Shared.RepoPaths.Root, "bpf", "include", "histogram.h"));
         string table = header[header.IndexOf("ns_exp_upper_ns[NS_EXP_BUCKETS] = {", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("};", StringComparison.Ordinal)];
         ulong[] values = Number().Matches(table).Select(m => ulong.Parse(m.Groups[1].Value)).ToArray();

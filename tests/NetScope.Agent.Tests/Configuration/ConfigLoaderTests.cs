@@ -92,21 +92,8 @@ public class ConfigLoaderTests
     [Fact]
     public void DeployedConfigsAreValid()
     {
-        string root = FindRepoRoot();
+        string root = NetScope.Tests.Shared.RepoPaths.Root;
         ConfigLoader.LoadFile(Path.Combine(root, "deploy/systemd/config.yaml"));
-    }
-
-    internal static string FindRepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetScope.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 
     [Fact]

@@ -35,18 +35,10 @@ internal static class OtlpDecoder
 
     private static string DecoderDirectory()
     {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "otlp-decoder");
-            if (File.Exists(Path.Combine(candidate, "package.json")))
-            {
-                Assert.True(
-                    Directory.Exists(Path.Combine(candidate, "node_modules", "@opentelemetry", "otlp-transformer")),
-                    $"{candidate} is not installed: run `make otlp-decoder` (npm ci) first");
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"tests/otlp-decoder not found above {AppContext.BaseDirectory}");
+        string directory = Path.Combine(NetScope.Tests.Shared.RepoPaths.Root, "tests", "otlp-decoder");
+        Assert.True(
+            Directory.Exists(Path.Combine(directory, "node_modules", "@opentelemetry", "otlp-transformer")),
+            $"{directory} is not installed: run `make otlp-decoder` (npm ci) first");
+        return directory;
     }
 }
