@@ -9,4 +9,10 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial uint if_nametoindex(string ifname);
+
+    /// <summary>CLONE_NEWNET from include/uapi/linux/sched.h: setns(2) joins a network namespace.</summary>
+    internal const int CLONE_NEWNET = 0x40000000;
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int setns(int fd, int nstype);
 }

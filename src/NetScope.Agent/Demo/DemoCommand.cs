@@ -1,0 +1,260 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NetScope.Agent.Configuration;
+using NetScope.Agent.Hosting;
+using NetScope.Exporters.Abstractions;
+using NetScope.Native;
+
+namespace NetScope.Agent.Demo;
+
+/// <summary>
+/// `netscope demo`: builds <see cref="DemoNetwork"/>, starts <see cref="DemoNginx"/>, runs the agent in
+/// this process (so it takes the single-instance lock like any agent, and its XDP link and probes go
+/// away with the process even on kill -9), drives legitimate and flood traffic, reports, and removes
+/// everything on Ctrl-C, SIGTERM, the end of --duration or a failure halfway.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>Legitimate requests per second (below <see cref="DemoAgentConfig.Threshold"/>).</summary>
+    public const int LegitRate = 20;
+
+    /// <summary>Parallel connections of the flood, each sending GETs as fast as nginx answers.</summary>
+    public const int FloodConnections = 4;
+
+    private static readonly TimeSpan s_statusEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_ready = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(DemoVerb verb, TextWriter output, TextWriter errors)
+    {
+        if (verb.Duration < 0)
+        {
+            await errors.WriteLineAsync($"netscope demo: --duration {verb.Duration}: expected seconds >= 0 (0 runs until Ctrl-C)");
+            return 2;
+        }
+
+        if (!ListenAddress.TryParse(verb.Listen, out IPEndPoint? listen, out string? listenError))
+        {
+            await errors.WriteLineAsync($"netscope demo: {listenError}");
+            return 2;
+        }
+
+        if (!Enum.TryParse(verb.LogLevel, ignoreCase: true, out LogLevel level))
+        {
+            await errors.WriteLineAsync($"netscope demo: --log-level '{verb.LogLevel}' is not one of Trace, Debug, Information, Warning, Error");
+            return 2;
+        }
+
+        ulong capabilities = Capabilities.ReadEffectiveMask();
+        if (!Capabilities.HasEffective(Capabilities.Capability.CAP_SYS_ADMIN, capabilities) || !Capabilities.HasEffective(Capabilities.Capability.CAP_NET_ADMIN, capabilities))
+        {
+            await errors.WriteLineAsync("netscope demo: needs root: it creates network namespaces (CAP_SYS_ADMIN), a bridge, veths and an XDP program (CAP_NET_ADMIN) and loads the probes (CAP_BPF, CAP_PERFMON); run 'sudo make demo'");
+            return 1;
+        }
+
+        SingleInstanceGuard guard;
+        try
+        {
+            guard = SingleInstanceGuard.Acquire();
+        }
+        catch (InvalidOperationException ex)
+        {
+            await errors.WriteLineAsync($"netscope demo: {ex.Message}. The demo starts its own agent; stop the running one (systemctl stop netscope, or Ctrl-C in its terminal) or watch that one with 'netscope top' instead.");
+            return 1;
+        }
+
+        using (guard)
+        using (var stop = new CancellationTokenSource())
+        using (PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop)))
+        using (PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop)))
+        {
+            await using var run = new DemoRun(listen, level, TimeSpan.FromSeconds(verb.Duration), output);
+            try
+            {
+                await run.RunAsync(stop.Token);
+                return 0;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await output.WriteLineAsync("Interrupted during set-up.");
+                return 0;
+            }
+            catch (Exception ex) when (ex is DemoException or BpfException or ConfigException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                await errors.WriteLineAsync($"netscope demo: {ex.Message}");
+                return 1;
+            }
+        }
+    }
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    /// <summary>One demo run: what it made (so the clean-up removes exactly that) and its reporting.</summary>
+    private sealed class DemoRun(IPEndPoint listen, LogLevel level, TimeSpan duration, TextWriter output) : IAsyncDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("netscope-demo-").FullName;
+        private DemoNetwork? _network;
+        private DemoNginx? _nginx;
+        private WebApplication? _agent;
+        private HttpLoadGenerator? _legit;
+        private HttpLoadGenerator? _flood;
+
+        public async Task RunAsync(CancellationToken stop)
+        {
+            IReadOnlyList<string> stale = DemoNetwork.RemoveStale();
+            if (stale.Count > 0)
+            {
+                await output.WriteLineAsync($"Removed leftovers of a demo that did not clean up: {string.Join(", ", stale)}");
+            }
+
+            DemoNetwork network = _network = DemoNetwork.Create(Environment.ProcessId);
+            DemoNginx nginx = _nginx = DemoNginx.Start(network, _directory);
+            var target = new IPEndPoint(IPAddress.Parse(DemoNetwork.ServerAddress), DemoNetwork.Port);
+            _legit = new HttpLoadGenerator("legit", network.ClientNamespace, IPAddress.Parse(DemoNetwork.LegitAddress), target, n => LegitPath(n, nginx.HasDelayedPaths), LegitRate, 1);
+            _legit.Start();
+            await WaitForAsync(() => _legit.Answered > 0 || _legit.Error is not null || nginx.HasExited, s_ready, stop);
+            if (_legit.Answered == 0)
+            {
+                throw new DemoException($"nginx in {network.WebNamespace} did not answer {DemoNetwork.ServerAddress}:{DemoNetwork.Port} within {s_ready.TotalSeconds} s: {_legit.Error ?? nginx.ErrorLogTail()}");
+            }
+
+            string configPath = Path.Combine(_directory, "netscope.yaml");
+            await File.WriteAllTextAsync(configPath, DemoAgentConfig.Yaml(network), stop);
+            AgentConfig config = ConfigLoader.LoadFile(configPath);
+            _agent = AgentHost.Build(new AgentOptions { ConfigPath = configPath, Config = config with { Listen = listen }, Listen = listen, AllowedRungs = config.Rungs }, level);
+            await _agent.StartAsync(stop);
+            Readiness readiness = _agent.Services.GetRequiredService<Readiness>();
+            await WaitForAsync(() => readiness.IsReady, s_ready, stop);
+            IFloodView floodView = _agent.Services.GetRequiredService<IFloodView>();
+            if (floodView.GetSnapshot(0).Interfaces.FirstOrDefault(i => i.Attached) is null)
+            {
+                throw new DemoException($"the XDP filter did not attach to {network.ClientVeth} (the agent's log above says why)");
+            }
+
+            _flood = new HttpLoadGenerator("flood", network.ClientNamespace, IPAddress.Parse(DemoNetwork.AttackerAddress), target, _ => "/", 0, FloodConnections);
+            _flood.Start();
+            await output.WriteLineAsync(Banner(network, nginx));
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(stop, _agent.Lifetime.ApplicationStopping);
+            if (duration > TimeSpan.Zero)
+            {
+                ending.CancelAfter(duration);
+            }
+
+            while (!ending.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(s_statusEvery, ending.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                await output.WriteLineAsync($"[{clock.Elapsed.TotalSeconds,4:0}s] {Status()}");
+            }
+
+            await output.WriteLineAsync(Summary(clock.Elapsed));
+        }
+
+        /// <summary>Stops and removes everything this run made, in reverse order; reports what could not be removed.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            _flood?.Dispose();
+            _legit?.Dispose();
+            if (_agent is not null)
+            {
+                await _agent.StopAsync(CancellationToken.None);
+                await _agent.DisposeAsync();
+            }
+
+            _nginx?.Dispose();
+            _network?.Dispose();
+            Directory.Delete(_directory, recursive: true);
+            if (_network is not null)
+            {
+                IReadOnlyList<string> remaining = _network.Remaining();
+                await output.WriteLineAsync(remaining.Count == 0
+                    ? $"Cleaned up: nginx stopped, agent stopped (XDP detached), removed {_network.Objects}."
+                    : $"Clean-up incomplete, still present: {string.Join(", ", remaining)} (remove with 'ip netns del' / 'ip link del'; the next demo also removes them)");
+            }
+        }
+
+        private static string LegitPath(long n, bool delays) => (delays, n % 10) switch
+        {
+            (true, 6 or 7) => DemoNginx.DelayedPaths[0].Path,
+            (true, 8) => DemoNginx.DelayedPaths[1].Path,
+            (true, 9) => DemoNginx.DelayedPaths[2].Path,
+            _ => "/",
+        };
+
+        private string Banner(DemoNetwork network, DemoNginx nginx)
+        {
+            string agentFlag = listen.Equals(AgentOptions.DefaultListen) ? string.Empty : $" --agent {listen}";
+            string self = File.Exists("build/netscope") ? "build/netscope" : "netscope";
+            string delays = nginx.HasDelayedPaths ? ", 60 % fast and 40 % with 2/40/150 ms delays" : string.Empty;
+            string until = duration > TimeSpan.Zero ? $"for {duration.TotalSeconds:0} s" : "until Ctrl-C";
+            return $"""
+                NetScope demo (pid {Environment.ProcessId}) is running {until}; Ctrl-C ends it and cleans up.
+                  nginx         {DemoNetwork.ServerAddress}:{DemoNetwork.Port} in namespace {network.WebNamespace}
+                  legit client  {DemoNetwork.LegitAddress} in {network.ClientNamespace}: {LegitRate} GET/s{delays}
+                  attacker      {DemoNetwork.AttackerAddress} in {network.ClientNamespace}: GET flood on {FloodConnections} connections
+                  agent         XDP on {network.ClientVeth} (the clients' veth on bridge {network.Bridge}); rule {DemoAgentConfig.RuleName}: over {DemoAgentConfig.Threshold} GET/s from one source, drop it for {DemoAgentConfig.BlockSeconds} s
+                Look at it from another terminal:
+                  {self} top{agentFlag}
+                  http://{listen}/    (the web heatmap)
+                  curl -s {listen}/metrics | grep -E 'netscope_rule_|netscope_xdp_packets_total'
+                  curl -s {listen}/api/v1/flood
+                  ip netns exec {network.ClientNamespace} curl -s http://{DemoNetwork.ServerAddress}/
+                """;
+        }
+
+        private string Status()
+        {
+            (FloodRuleStatus? rule, HeatmapSeriesSummary? series) = Read();
+            return $"legit {_legit!.Answered:N0}/{_legit.Sent:N0} answered · attacker {_flood!.Answered:N0}/{_flood.Sent:N0} answered"
+                + $" · {DemoAgentConfig.RuleName}: {rule?.Drops ?? 0:N0} packets dropped, {rule?.BlockedSources ?? 0} source(s) blocked"
+                + $" · heatmap server {DemoNetwork.Port}: {series?.Count ?? 0:N0} requests";
+        }
+
+        private string Summary(TimeSpan elapsed)
+        {
+            (FloodRuleStatus? rule, HeatmapSeriesSummary? series) = Read();
+            HeatmapSeriesDetail? detail = _agent!.Services.GetRequiredService<IHeatmapView>().GetSeries("server", DemoNetwork.Port, 0);
+            int filled = detail?.Columns.Count(c => c.Count > 0) ?? 0;
+            return $"""
+                Summary after {elapsed.TotalSeconds:0} s:
+                  legit client {DemoNetwork.LegitAddress}: {_legit!.Sent:N0} requests, {_legit.Answered:N0} answered
+                  attacker {DemoNetwork.AttackerAddress}: {_flood!.Sent:N0} requests, {_flood.Answered:N0} answered, {_flood.Failed:N0} without answer
+                  rule {DemoAgentConfig.RuleName}: {rule?.Drops ?? 0:N0} packets dropped, {rule?.Alerts ?? 0:N0} alert(s), {rule?.Matches ?? 0:N0} matches
+                  heatmap server port {DemoNetwork.Port}: {series?.Count ?? 0:N0} requests in {filled} non-empty column(s), p50 {Top.TopFormat.Percentile(series?.P50Seconds, false)}, p99 {Top.TopFormat.Percentile(series?.P99Seconds, false)}
+                """;
+        }
+
+        private (FloodRuleStatus? Rule, HeatmapSeriesSummary? Series) Read()
+        {
+            FloodSnapshot flood = _agent!.Services.GetRequiredService<IFloodView>().GetSnapshot(1);
+            HeatmapOverview heatmap = _agent.Services.GetRequiredService<IHeatmapView>().GetOverview();
+            string port = DemoNetwork.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (flood.Rules.FirstOrDefault(r => r.Name == DemoAgentConfig.RuleName), heatmap.Series.FirstOrDefault(s => s.Role == "server" && s.Port == port));
+        }
+
+        private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken stop)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!condition() && clock.Elapsed < timeout)
+            {
+                await Task.Delay(100, stop);
+            }
+        }
+    }
+}
