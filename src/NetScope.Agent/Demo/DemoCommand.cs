@@ -117,13 +117,7 @@ internal static class DemoCommand
             DemoNetwork network = _network = DemoNetwork.Create(Environment.ProcessId);
             DemoNginx nginx = _nginx = DemoNginx.Start(network, _directory);
             var target = new IPEndPoint(IPAddress.Parse(DemoNetwork.ServerAddress), DemoNetwork.Port);
-            _legit = new HttpLoadGenerator("legit", network.ClientNamespace, IPAddress.Parse(DemoNetwork.LegitAddress), target, n => LegitPath(n, nginx.HasDelayedPaths), LegitRate, 1);
-            _legit.Start();
-            await WaitForAsync(() => _legit.Answered > 0 || _legit.Error is not null || nginx.HasExited, s_ready, stop);
-            if (_legit.Answered == 0)
-            {
-                throw new DemoException($"nginx in {network.WebNamespace} did not answer {DemoNetwork.ServerAddress}:{DemoNetwork.Port} within {s_ready.TotalSeconds} s: {_legit.Error ?? nginx.ErrorLogTail()}");
-            }
+            await WaitForNginxAsync(network, nginx, target, stop);
 
             string configPath = Path.Combine(_directory, "netscope.yaml");
             await File.WriteAllTextAsync(configPath, DemoAgentConfig.Yaml(network), stop);
@@ -138,6 +132,9 @@ internal static class DemoCommand
                 throw new DemoException($"the XDP filter did not attach to {network.ClientVeth} (the agent's log above says why)");
             }
 
+            // Clients start after the agent: the probes measure connections they see being set up.
+            _legit = new HttpLoadGenerator("legit", network.ClientNamespace, IPAddress.Parse(DemoNetwork.LegitAddress), target, n => LegitPath(n, nginx.HasDelayedPaths), LegitRate, 1);
+            _legit.Start();
             _flood = new HttpLoadGenerator("flood", network.ClientNamespace, IPAddress.Parse(DemoNetwork.AttackerAddress), target, _ => "/", 0, FloodConnections);
             _flood.Start();
             await output.WriteLineAsync(Banner(network, nginx));
@@ -246,6 +243,18 @@ internal static class DemoCommand
             HeatmapOverview heatmap = _agent.Services.GetRequiredService<IHeatmapView>().GetOverview();
             string port = DemoNetwork.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return (flood.Rules.FirstOrDefault(r => r.Name == DemoAgentConfig.RuleName), heatmap.Series.FirstOrDefault(s => s.Role == "server" && s.Port == port));
+        }
+
+        // One throw-away client asks until nginx answers, so a failure is reported before the agent starts.
+        private static async Task WaitForNginxAsync(DemoNetwork network, DemoNginx nginx, IPEndPoint target, CancellationToken stop)
+        {
+            using var check = new HttpLoadGenerator("check", network.ClientNamespace, IPAddress.Parse(DemoNetwork.LegitAddress), target, _ => "/", 10, 1);
+            check.Start();
+            await WaitForAsync(() => check.Answered > 0 || check.Error is not null || nginx.HasExited, s_ready, stop);
+            if (check.Answered == 0)
+            {
+                throw new DemoException($"nginx in {network.WebNamespace} did not answer {target} within {s_ready.TotalSeconds} s: {check.Error ?? nginx.ErrorLogTail()}");
+            }
         }
 
         private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken stop)

@@ -96,16 +96,23 @@ internal sealed partial class DemoNetwork : IDisposable
         return removed;
     }
 
-    /// <summary>Deletes the namespaces (their veth ends and peers go with them) and the bridge. Never throws.</summary>
+    /// <summary>
+    /// Deletes the veth pairs and the bridge, then the namespaces. Never throws. The veths are deleted
+    /// explicitly: `ip netns del` only unbinds a namespace, which lives on (with its veth end, and so the
+    /// peer in the root namespace) while a closing socket in it still references it.
+    /// </summary>
     public void Dispose()
     {
+        foreach (string link in new[] { ClientVeth, WebVeth, Bridge })
+        {
+            DemoShell.Run("ip", "link", "del", link);
+        }
+
         foreach (string name in new[] { WebNamespace, ClientNamespace })
         {
             KillProcessesIn(name);
             DemoShell.Run("ip", "netns", "del", name);
         }
-
-        DemoShell.Run("ip", "link", "del", Bridge);
     }
 
     /// <summary>Names of the demo's objects that still exist (empty after <see cref="Dispose"/>).</summary>

@@ -125,11 +125,31 @@ internal sealed class HttpLoadGenerator : IDisposable
             }
 
             Interlocked.Increment(ref _failed);
-            socket?.Dispose();
+            Abort(socket);
             socket = null;
         }
 
-        socket?.Dispose();
+        Abort(socket);
+    }
+
+    // Closes with a reset (linger 0): a graceful close would leave an orphan socket retransmitting its
+    // FIN into the XDP drop for minutes, holding the client namespace alive after the demo ends.
+    private static void Abort(Socket? socket)
+    {
+        if (socket is null)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+        }
+
+        socket.Dispose();
     }
 
     private Socket Connect(CancellationToken stop)
@@ -145,7 +165,7 @@ internal sealed class HttpLoadGenerator : IDisposable
         }
         catch
         {
-            socket.Dispose();
+            Abort(socket);
             throw;
         }
     }

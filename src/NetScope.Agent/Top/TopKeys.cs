@@ -20,7 +20,7 @@ internal static class TopKeys
         { Key: ConsoleKey.Tab, Modifiers: ConsoleModifiers.Shift } => TopAction.PreviousSeries,
         { Key: ConsoleKey.Tab } => TopAction.NextSeries,
         { Key: ConsoleKey.UpArrow } or { KeyChar: 'k' } => TopAction.PreviousSeries,
-        { KeyChar: 'q' or 'Q' } or { Key: ConsoleKey.Escape } => TopAction.Quit,
+        { KeyChar: 'q' or 'Q' } => TopAction.Quit,
         { Key: ConsoleKey.C, Modifiers: ConsoleModifiers.Control } => TopAction.Quit,
         _ => TopAction.None,
     };
