@@ -10,6 +10,7 @@ namespace NetScope.Kernel.Tests;
 internal sealed class TmuxSession : IDisposable
 {
     private readonly string _socket = $"netscope-test-{Guid.NewGuid():N}";
+    private readonly string _config = Path.Combine(Path.GetTempPath(), $"netscope-tmux-{Guid.NewGuid():N}.conf");
 
     /// <summary>Starts <paramref name="command"/> (a shell command line) in a <paramref name="width"/>×<paramref name="height"/> pane.</summary>
     public TmuxSession(string command, int width, int height, IReadOnlyDictionary<string, string>? environment = null)
@@ -21,13 +22,17 @@ internal sealed class TmuxSession : IDisposable
         }
 
         arguments.Add(command);
+        // Keep the pane after the command exits, so its last words can still be captured; set before the
+        // session starts (a command that fails at once would otherwise take the session with it).
+        File.WriteAllText(_config, "set-option -g remain-on-exit on\n");
         Tmux([.. arguments]);
-        // Keep the pane after the command exits, so its last words can still be captured.
-        Tmux("set-option", "-t", "test", "remain-on-exit", "on");
     }
 
     /// <summary>The visible screen as text, one line per row.</summary>
     public string Capture() => Tmux("capture-pane", "-p", "-t", "test").Output;
+
+    /// <summary>Everything the pane printed, scrolled-off lines included, wrapped lines joined (for plain output).</summary>
+    public string CaptureAll() => Tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "test").Output;
 
     public void SendKeys(params string[] keys) => Tmux(["send-keys", "-t", "test", .. keys]);
 
@@ -48,12 +53,16 @@ internal sealed class TmuxSession : IDisposable
         return screen;
     }
 
-    public void Dispose() => Tmux("kill-server");
+    public void Dispose()
+    {
+        Tmux("kill-server");
+        File.Delete(_config);
+    }
 
     private (int Code, string Output) Tmux(params string[] arguments)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "-u", "-L", _socket }.Concat(arguments))
+        foreach (string argument in new[] { "-u", "-L", _socket, "-f", _config }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
