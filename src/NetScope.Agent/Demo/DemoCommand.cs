@@ -176,7 +176,15 @@ internal static class DemoCommand
 
             _nginx?.Dispose();
             _network?.Dispose();
-            Directory.Delete(_directory, recursive: true);
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException ex)
+            {
+                await output.WriteLineAsync($"Could not remove {_directory}: {ex.Message}");
+            }
+
             if (_network is not null)
             {
                 IReadOnlyList<string> remaining = _network.Remaining();

@@ -83,6 +83,6 @@ internal sealed class DemoVerb
     [Option("listen", Default = "127.0.0.1:9745", HelpText = "ADDRESS:PORT of the demo agent's HTTP endpoint (/, /metrics, /api/v1/*).")]
     public string Listen { get; set; } = "127.0.0.1:9745";
 
-    [Option("log-level", Default = "Warning", HelpText = "Minimum log level of the demo agent (Information shows every block and alert).")]
+    [Option("log-level", Default = "Warning", HelpText = "Minimum log level of the demo agent: Warning shows every threshold crossing and block; Information adds the start-up details.")]
     public string LogLevel { get; set; } = "Warning";
 }
