@@ -26,8 +26,23 @@ internal static class TopKeys
     };
 
     /// <summary>
+    /// The busiest series (most requests in the window): what `top` shows until a key picks another.
+    /// On a tie the current selection stays, so the view does not jump between equal series.
+    /// </summary>
+    public static SeriesKey? Busiest(IReadOnlyList<HeatmapSeriesSummary> series, SeriesKey? current)
+    {
+        if (series.Count == 0)
+        {
+            return null;
+        }
+
+        ulong most = series.Max(s => s.Count);
+        return series.Any(s => SeriesKey.Of(s) == current && s.Count == most) ? current : SeriesKey.Of(series.First(s => s.Count == most));
+    }
+
+    /// <summary>
     /// The series selected after <paramref name="action"/>, wrapping at the ends. Without a selection (or
-    /// when the selected series vanished) the busiest series is chosen: the one worth looking at first.
+    /// when the selected series vanished) the busiest series is chosen.
     /// </summary>
     public static SeriesKey? Select(IReadOnlyList<HeatmapSeriesSummary> series, SeriesKey? current, TopAction action)
     {
@@ -39,7 +54,7 @@ internal static class TopKeys
         int index = current is SeriesKey key ? SeriesTableRenderer.IndexOf(series, key) : -1;
         if (index < 0)
         {
-            return SeriesKey.Of(series.MaxBy(s => s.Count)!);
+            return Busiest(series, null);
         }
 
         index = action switch

@@ -14,8 +14,8 @@ internal static class TopRenderer
     /// <summary>Bucket scale requested from the agent: 0 = ×2 per bucket, about 10 rows from 100 µs to 100 ms.</summary>
     public const int HeatmapScale = 0;
 
-    /// <summary>Series rows listed at most; the list scrolls with the selection.</summary>
-    public const int MaxSeriesRows = 6;
+    /// <summary>Series rows listed at most, by terminal height (a quarter of it, 3 to 10); the list scrolls with the selection.</summary>
+    public static int MaxSeriesRows(int height) => Math.Clamp(height / 4, 3, 10);
 
     public static IRenderable Render(TopFrame frame, int width, int height, TopStyle style)
     {
@@ -32,7 +32,7 @@ internal static class TopRenderer
             return new Rows(parts);
         }
 
-        int seriesRows = Math.Clamp(frame.Overview.Series.Count, 1, MaxSeriesRows);
+        int seriesRows = Math.Clamp(frame.Overview.Series.Count, 1, MaxSeriesRows(height));
         parts.Add(Section("Series", style));
         parts.Add(SeriesTableRenderer.Render(frame.Overview.Series, frame.Selected, seriesRows, style));
         used += 1 + SeriesTableRenderer.Height(seriesRows);

@@ -16,6 +16,7 @@ internal sealed class TopSession(AgentApiClient client, Uri agent)
     private SeriesKey? _selected;
     private DateTimeOffset _time;
     private string? _problem;
+    private bool _chosen;
 
     public TopFrame Frame => new(agent, _time, _overview, _selected, _detail, _flood, _problem);
 
@@ -24,7 +25,8 @@ internal sealed class TopSession(AgentApiClient client, Uri agent)
     {
         HeatmapOverview overview = await client.GetOverviewAsync(cancellationToken);
         FloodSnapshot flood = await client.GetFloodAsync(cancellationToken);
-        SeriesKey? selected = TopKeys.Select(overview.Series, _selected, TopAction.None);
+        // Until a key picks a series, follow the busiest one: at start every count may still be 0.
+        SeriesKey? selected = _chosen ? TopKeys.Select(overview.Series, _selected, TopAction.None) : TopKeys.Busiest(overview.Series, _selected);
         HeatmapSeriesDetail? detail = selected is SeriesKey key ? await client.GetSeriesAsync(key.Role, key.Port, TopRenderer.HeatmapScale, cancellationToken) : null;
         (_overview, _flood, _selected, _detail, _time, _problem) = (overview, flood, selected, detail, DateTimeOffset.Now, null);
     }
@@ -51,6 +53,7 @@ internal sealed class TopSession(AgentApiClient client, Uri agent)
             return false;
         }
 
+        _chosen = true;
         SeriesKey? selected = TopKeys.Select(_overview.Series, _selected, action);
         if (selected == _selected)
         {

@@ -26,6 +26,16 @@ public class TopKeysTests
     }
 
     [Fact]
+    public void BusiestKeepsTheCurrentSeriesOnATieAndMovesWhenAnotherIsBusier()
+    {
+        var idle = Overview(Series("server", "0", 0), Series("server", "80", 0)).Series;
+        Assert.Equal(new SeriesKey("server", "80"), TopKeys.Busiest(idle, new SeriesKey("server", "80")));
+        var busy = Overview(Series("server", "0", 0), Series("server", "80", 7)).Series;
+        Assert.Equal(new SeriesKey("server", "80"), TopKeys.Busiest(busy, new SeriesKey("server", "0")));
+        Assert.Null(TopKeys.Busiest([], null));
+    }
+
+    [Fact]
     public void SelectionWrapsBothWays()
     {
         var series = Overview(Series("client", "5432", 10), Series("server", "80", 5210)).Series;
