@@ -15,13 +15,15 @@ CS_SRC      := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Buil
 APP_DIR     := build/app
 
 # Debian packages the build and the tests use (checked one by one; only missing ones are installed).
-APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium
+# nginx-light serves the demo's page (its echo module gives delayed paths); tmux runs `netscope top` in the tests;
+# prometheus scrapes the agent and chromium renders the web page in the tests.
+APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium nginx-light tmux
 
 # Only make test-kernels needs these (qemu, the guest's userland, a second kernel, the initramfs archiver).
 KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static linux-image-cloud-amd64 cpio
 INITRAMFS   := build/kernels/initramfs.cpio
 
-.PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run install uninstall clean bench otlp-decoder
+.PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -115,6 +117,11 @@ bench: build
 
 run: build
 	./build/netscope run $(ARGS)
+
+# Self-contained demo (root; docs/see-it.md): namespaces, nginx, traffic and a GET flood, the agent with a
+# drop rule; everything is removed at the end. DURATION=20 stops it after 20 s (default: until Ctrl-C).
+demo: build
+	./build/netscope demo $(if $(DURATION),--duration $(DURATION)) $(ARGS)
 
 # systemd install (docs/operations.md). PREFIX holds the published app; the config is kept on uninstall.
 PREFIX ?= /opt/netscope

@@ -12,7 +12,7 @@ namespace NetScope.Agent;
 /// <summary>The netscope command line.</summary>
 internal static class Program
 {
-    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb), typeof(SelfTestVerb), typeof(CheckVerb)];
+    private static readonly Type[] s_verbs = [typeof(RunVerb), typeof(ProbeVerb), typeof(SelfTestVerb), typeof(CheckVerb), typeof(TopVerb), typeof(DemoVerb)];
 
     public static async Task<int> Main(string[] args)
     {
@@ -35,6 +35,8 @@ internal static class Program
             (ProbeVerb verb) => Task.FromResult(Probe(verb)),
             (SelfTestVerb verb) => SelfTestAsync(verb),
             (CheckVerb verb) => Task.FromResult(Check(verb)),
+            (TopVerb verb) => Top.TopCommand.RunAsync(verb, Console.Out, Console.Error),
+            (DemoVerb verb) => Demo.DemoCommand.RunAsync(verb, Console.Out, Console.Error),
             errors => Task.FromResult(errors.Any(e => e is HelpRequestedError or VersionRequestedError or HelpVerbRequestedError) ? 0 : 2));
     }
 

@@ -64,7 +64,7 @@ public static class BpfErrors
             return Capabilities.Capability.CAP_PERFMON;
         }
 
-        if (operation.StartsWith("mount", StringComparison.Ordinal))
+        if (operation.StartsWith("mount", StringComparison.Ordinal) || operation.StartsWith("setns", StringComparison.Ordinal))
         {
             return Capabilities.Capability.CAP_SYS_ADMIN;
         }

@@ -27,6 +27,7 @@ public class BpfErrorsTests
     [InlineData("bpf_program__attach_kprobe", "CAP_PERFMON")]
     [InlineData("bpf_program__attach_xdp", "CAP_NET_ADMIN")]
     [InlineData("mount", "CAP_SYS_ADMIN")]
+    [InlineData("setns", "CAP_SYS_ADMIN")]
     public void PermissionErrorsNameTheMissingCapability(string operation, string capability)
     {
         BpfException ex = BpfErrors.Create(Errno.EPERM, operation, "x", NoCapabilities);

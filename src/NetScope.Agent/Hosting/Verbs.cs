@@ -54,3 +54,52 @@ internal sealed class SelfTestVerb
     [Option("log-level", Default = "Warning", HelpText = "Minimum log level for libbpf and agent messages.")]
     public string LogLevel { get; set; } = "Warning";
 }
+
+/// <summary>`netscope top`.</summary>
+[Verb("top", HelpText = "Live terminal view of a running agent: latency heatmap per series, the series with p50/p99 and rate, and the flood filter's rules and top offenders. Keys: Up/Down, j/k or Tab switch series; q or Ctrl-C quits. Plain text when NO_COLOR is set, TERM=dumb or the output is not a terminal. See docs/see-it.md.")]
+internal sealed class TopVerb
+{
+    [Option("agent", Default = Top.AgentEndpoint.Default, HelpText = "The agent's HTTP endpoint: HOST:PORT, or https://HOST:PORT for an agent with TLS (--web-config).")]
+    public string Agent { get; set; } = Top.AgentEndpoint.Default;
+
+    [Option("user", HelpText = "Basic-auth user; the password comes from the environment variable NETSCOPE_AGENT_PASSWORD or --password-file.")]
+    public string? User { get; set; }
+
+    [Option("password-file", HelpText = "File holding the basic-auth password (trailing newline ignored).")]
+    public string? PasswordFile { get; set; }
+
+    [Option("ca-file", HelpText = "PEM CA certificate(s) to trust for the agent's TLS certificate instead of the system store.")]
+    public string? CaFile { get; set; }
+
+    [Option("cert-file", HelpText = "PEM client certificate, for an agent that requires mTLS (with --key-file).")]
+    public string? CertFile { get; set; }
+
+    [Option("key-file", HelpText = "PEM private key of --cert-file.")]
+    public string? KeyFile { get; set; }
+
+    [Option("insecure", HelpText = "Do not verify the agent's TLS certificate (testing only).")]
+    public bool Insecure { get; set; }
+
+    [Option("interval", Default = "1", HelpText = "Seconds between redraws (0.1-3600).")]
+    public string Interval { get; set; } = "1";
+
+    [Option("once", HelpText = "Print one frame and exit (for scripts; no keys, no full-screen).")]
+    public bool Once { get; set; }
+
+    [Option("plain", HelpText = "Plain text: no colour, ASCII only (also when NO_COLOR is set, TERM=dumb or the output is not a terminal).")]
+    public bool Plain { get; set; }
+}
+
+/// <summary>`netscope demo`.</summary>
+[Verb("demo", HelpText = "Self-contained demo (root): creates two network namespaces joined through a bridge, nginx in one, a legitimate client and a GET flood from another address in the other, and starts the agent with a drop rule on the clients' veth. Prints what to look at (netscope top, the web page, /metrics) and removes everything on Ctrl-C, SIGTERM or after --duration. See docs/see-it.md.")]
+internal sealed class DemoVerb
+{
+    [Option("duration", Default = 0, HelpText = "Seconds to run, then clean up and exit; 0 runs until Ctrl-C.")]
+    public int Duration { get; set; }
+
+    [Option("listen", Default = "127.0.0.1:9745", HelpText = "ADDRESS:PORT of the demo agent's HTTP endpoint (/, /metrics, /api/v1/*).")]
+    public string Listen { get; set; } = "127.0.0.1:9745";
+
+    [Option("log-level", Default = "Warning", HelpText = "Minimum log level of the demo agent: Warning shows every threshold crossing and block; Information adds the start-up details.")]
+    public string LogLevel { get; set; } = "Warning";
+}

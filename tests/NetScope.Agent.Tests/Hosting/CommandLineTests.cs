@@ -3,7 +3,8 @@ namespace NetScope.Agent.Tests.Hosting;
 [Collection("console")]
 public class CommandLineTests
 {
-    private static async Task<(int Exit, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs the command line with standard error captured.</summary>
+    internal static async Task<(int Exit, string Error)> RunAsync(params string[] args)
     {
         TextWriter original = Console.Error;
         using var error = new StringWriter();
