@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace NetScope.Bench;
 
 /// <summary>Start-up time, memory and CPU of build/netscope with XDP off, idle and under loopback load.</summary>
-internal static partial class FootprintBench
+internal static class FootprintBench
 {
     private const int Starts = 5;
     private const int WindowSeconds = 10;
@@ -27,18 +24,18 @@ internal static partial class FootprintBench
         var startSeconds = new List<double>();
         for (int i = 0; i < Starts; i++)
         {
-            using Process p = StartAgent(agent, config, work, out int port);
-            startSeconds.Add(WaitReady(http, p, port));
-            Stop(p);
+            using Process p = AgentProcess.Start(agent, config, work, out int port);
+            startSeconds.Add(AgentProcess.WaitReady(http, p, port));
+            AgentProcess.Stop(p);
         }
 
-        using Process agentProc = StartAgent(agent, config, work, out int agentPort);
-        WaitReady(http, agentProc, agentPort);
+        using Process agentProc = AgentProcess.Start(agent, config, work, out int agentPort);
+        AgentProcess.WaitReady(http, agentProc, agentPort);
         Thread.Sleep(2000); // let start-up work (JIT, first heatmap column) finish before "idle"
         var idle = Measure(agentProc.Id, () => Thread.Sleep(WindowSeconds * 1000));
         double achieved = 0;
         var load = Measure(agentProc.Id, () => achieved = LoopbackLoad.Run(LoadRate, TimeSpan.FromSeconds(WindowSeconds)));
-        Stop(agentProc);
+        AgentProcess.Stop(agentProc);
 
         double start = Repo.Median(startSeconds);
         var md = new StringBuilder();
@@ -91,76 +88,4 @@ internal static partial class FootprintBench
         string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
-
-    private static Process StartAgent(string agent, string config, string work, out int port)
-    {
-        port = FreePort();
-        var psi = new ProcessStartInfo(agent)
-        {
-            ArgumentList = { "run", "--config", config, "--listen", $"127.0.0.1:{port}", "--log-level", "Warning" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work,
-        };
-        Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {agent}");
-        // Drain the pipes so a chatty agent never blocks on a full pipe.
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("agent: " + e.Data); } };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private static double WaitReady(HttpClient http, Process p, int port)
-    {
-        // Process.Start returns after exec, so the clock starts at the process's own start time.
-        DateTime started = p.StartTime;
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (p.HasExited)
-            {
-                throw new InvalidOperationException($"netscope exited with {p.ExitCode} before /readyz");
-            }
-            try
-            {
-                using HttpResponseMessage r = http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz")).GetAwaiter().GetResult();
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    return (DateTime.Now - started).TotalSeconds;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException)
-            {
-                // listener up but slow: retry
-            }
-            Thread.Sleep(10);
-        }
-        throw new TimeoutException("netscope was not ready within 30 s");
-    }
-
-    private static void Stop(Process p)
-    {
-        // SIGTERM first so the agent detaches and exits as it would under systemd.
-        _ = kill(p.Id, 15);
-        if (!p.WaitForExit(10_000))
-        {
-            p.Kill();
-            p.WaitForExit();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

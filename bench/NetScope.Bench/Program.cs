@@ -10,6 +10,9 @@ var benches = new Dictionary<string, Func<string, string>>
     ["xdp"] = XdpBench.Run,
     ["footprint"] = FootprintBench.Run,
     ["verifier"] = VerifierBench.Run,
+    ["ring"] = RingDrainBench.Run,
+    ["probe"] = ProbeOverheadBench.Run,
+    ["flood"] = FloodBench.Run,
 };
 if (which != "all" && !benches.ContainsKey(which))
 {
