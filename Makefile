@@ -65,13 +65,24 @@ kernel-test: bpf
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
-# BENCH=xdp|footprint|verifier runs one; the baselines (empty XDP, xdp-tools' filters) are built/installed here.
+# BENCH=xdp|footprint|verifier|ring|probe|flood runs one (default: all). The baselines and load tools are
+# installed/built here: xdp-tools' filters (xdp), bpftrace (probe), nginx-light and wrk (flood), the empty
+# XDP program, the ring-buffer producer and C consumer (ring) and the ping-pong load (probe).
 BENCH ?= all
-XDPFILT_OBJ := /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o
+BENCH_APT := xdp-tools bpftrace nginx-light wrk
 bench: build
-	@[ -e $(XDPFILT_OBJ) ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xdp-tools >/dev/null; }
+	@missing=""; for p in $(BENCH_APT); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "bench: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 	@mkdir -p build/bench
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/xdp_empty.bpf.c -o build/bench/xdp_empty.bpf.o
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/ring_producer.bpf.c -o build/bench/ring_producer.bpf.o
+	$(CLANG) -O2 -Wall -Werror -I bpf bench/ring_consumer.c -o build/bench/ring_consumer -lbpf
+	$(CLANG) -O2 -Wall -Werror -pthread bench/pingpong.c -o build/bench/pingpong
 	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- $(BENCH)
 
 run: build

@@ -14,7 +14,7 @@ namespace NetScope.Bench;
 /// </summary>
 internal static partial class FloodBench
 {
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const int Seconds = 5;
     private const int FloodConnections = 200;
     private const int LegitConnections = 4;
@@ -47,11 +47,11 @@ internal static partial class FloodBench
             string plain = WriteNginxConfig(work, "plain", limit: false);
             string limited = WriteNginxConfig(work, "limit", limit: true);
             string agentConfig = Path.Combine(work, "agent.yaml");
-            File.WriteAllText(agentConfig, $"""
-                interfaces: [{FloodNetwork.AttackerInterface}, {FloodNetwork.LegitInterface}]
+            File.WriteAllText(agentConfig, $$"""
+                interfaces: [{{FloodNetwork.AttackerInterface}}, {{FloodNetwork.LegitInterface}}]
                 rules:
                   - name: get-flood
-                    match: {{ports: [{Port}], methods: [GET], sources: [{FloodNetwork.AttackerAddress}/32]}}
+                    match: {ports: [{{Port}}], methods: [GET], sources: [{{FloodNetwork.AttackerAddress}}/32]}
                     action: drop
                 """);
 

@@ -37,6 +37,7 @@ internal static class ProbeOverheadBench
             using (Process p = AgentProcess.Start(agent, config, work, out int port))
             {
                 AgentProcess.WaitReady(http, p, port);
+                Thread.Sleep(2000); // start-up work (JIT, first heatmap column) is not the probes' steady cost
                 netscope.Add(Load(pingpong));
                 AgentProcess.Stop(p);
             }

@@ -1,6 +1,9 @@
 using NetScope.Bench;
 
-// Usage: NetScope.Bench [xdp|footprint|verifier|all]. Each benchmark writes its section under
+// Linux only: BPF, network namespaces, /proc.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|all]. Each benchmark writes its section under
 // build/bench/, then bench/RESULTS.md is rebuilt from every section present, so one benchmark can
 // be re-run alone without losing the others' last figures.
 string which = args.Length > 0 ? args[0] : "all";
