@@ -3,9 +3,10 @@ using NetScope.Bench;
 // Linux only: BPF, network namespaces, /proc.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|all]. Each benchmark writes its section under
-// build/bench/, then bench/RESULTS.md is rebuilt from every section present, so one benchmark can
-// be re-run alone without losing the others' last figures.
+// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|all|report]. Each benchmark writes its
+// section under build/bench/, then bench/RESULTS.md is rebuilt from every section present (and
+// bench/NOTES.md), so one benchmark can be re-run alone without losing the others' last figures;
+// `report` only rebuilds RESULTS.md (after editing NOTES.md).
 string which = args.Length > 0 ? args[0] : "all";
 string root = Repo.FindRoot();
 var benches = new Dictionary<string, Func<string, string>>
@@ -17,9 +18,9 @@ var benches = new Dictionary<string, Func<string, string>>
     ["probe"] = ProbeOverheadBench.Run,
     ["flood"] = FloodBench.Run,
 };
-if (which != "all" && !benches.ContainsKey(which))
+if (which is not ("all" or "report") && !benches.ContainsKey(which))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': use one of {string.Join(", ", benches.Keys)}, all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': use one of {string.Join(", ", benches.Keys)}, all, report");
     return 2;
 }
 
