@@ -20,8 +20,6 @@ internal static partial class FloodBench
     private const int LegitConnections = 4;
     private const int Port = 8080;
     private const int AgentPort = 9745;
-    // USER_HZ: /proc/PID/stat counts in 1/100 s.
-    private const double TicksPerSecond = 100;
 
     private enum Scenario
     {
@@ -162,7 +160,7 @@ internal static partial class FloodBench
             {
                 throw new InvalidOperationException($"legitimate wrk exited with {code}: {error}");
             }
-            return ParseWrk(output, (cpu1 - cpu0) / TicksPerSecond / seconds * 100);
+            return ParseWrk(output, (cpu1 - cpu0) / Repo.TicksPerSecond / seconds * 100);
         }
         finally
         {

@@ -10,8 +10,6 @@ internal static class FootprintBench
     private const int Starts = 5;
     private const int WindowSeconds = 10;
     private const int LoadRate = 10_000;
-    // USER_HZ: /proc/PID/stat counts in 1/100 s on every Linux ABI, whatever CONFIG_HZ is.
-    private const double TicksPerSecond = 100;
 
     public static string Run(string root)
     {
@@ -62,25 +60,17 @@ internal static class FootprintBench
     private static Usage Measure(int pid, Action window)
     {
         var rss = new List<double>();
-        long cpu0 = CpuTicks(pid);
+        long cpu0 = Repo.CpuTicks(pid);
         var sw = Stopwatch.StartNew();
         using var sampler = new Timer(_ => { lock (rss) { rss.Add(RssMb(pid)); } }, null, 0, 1000);
         window();
-        long cpu1 = CpuTicks(pid);
+        long cpu1 = Repo.CpuTicks(pid);
         double seconds = sw.Elapsed.TotalSeconds;
         sampler.Dispose();
         lock (rss)
         {
-            return new Usage(Repo.Median(rss), rss.Max(), (cpu1 - cpu0) / TicksPerSecond / seconds * 100);
+            return new Usage(Repo.Median(rss), rss.Max(), (cpu1 - cpu0) / Repo.TicksPerSecond / seconds * 100);
         }
-    }
-
-    private static long CpuTicks(int pid)
-    {
-        // Fields after the ")" that closes comm: [0] is state (field 3), so utime (14) is [11], stime [12].
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
     }
 
     private static double RssMb(int pid)

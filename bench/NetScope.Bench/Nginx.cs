@@ -29,13 +29,7 @@ internal sealed class Nginx : IDisposable
     }
 
     /// <summary>utime+stime of master and workers, in USER_HZ ticks.</summary>
-    public long CpuTicks() => Pids().Sum(pid =>
-    {
-        // Fields after the ")" that closes comm: [11] is utime (field 14), [12] stime.
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
-    });
+    public long CpuTicks() => Pids().Sum(Repo.CpuTicks);
 
     public void Dispose()
     {

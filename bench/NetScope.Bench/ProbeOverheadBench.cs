@@ -99,20 +99,7 @@ internal static class ProbeOverheadBench
         return md.ToString();
     }
 
-    private static double Load(string pingpong)
-    {
-        var psi = new ProcessStartInfo(pingpong)
-        {
-            ArgumentList = { Connections.ToString(CultureInfo.InvariantCulture), Seconds.ToString(CultureInfo.InvariantCulture) },
-            RedirectStandardOutput = true,
-        };
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {pingpong}");
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{pingpong} exited with {p.ExitCode}");
-        }
-        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
-    }
+    private static double Load(string pingpong) => double.Parse(
+        Repo.ToolOutput(pingpong, Connections.ToString(CultureInfo.InvariantCulture), Seconds.ToString(CultureInfo.InvariantCulture)).Trim(),
+        CultureInfo.InvariantCulture);
 }

@@ -132,18 +132,7 @@ internal static class RingDrainBench
 
     private static double CRun(string consumer, string obj)
     {
-        var psi = new ProcessStartInfo(consumer)
-        {
-            ArgumentList = { obj, FillsPerRun.ToString(CultureInfo.InvariantCulture) },
-            RedirectStandardOutput = true,
-        };
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {consumer}");
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{consumer} exited with {p.ExitCode}: {output}");
-        }
+        string output = Repo.ToolOutput(consumer, obj, FillsPerRun.ToString(CultureInfo.InvariantCulture));
         var fields = output.Trim().Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
         return fields["records"] / (fields["ns"] / 1e9);
     }
