@@ -29,7 +29,7 @@ internal static partial class FloodBench
         NetScope,
     }
 
-    private readonly record struct Sample(double LegitRps, double P99Ms, double NginxCpuPercent, long Non2xx);
+    private readonly record struct Sample(double LegitRps, double P99Ms, double NginxCpuPercent, long Non2xx, double AttackerRps = double.NaN);
 
     public static string Run(string root)
     {
@@ -96,7 +96,8 @@ internal static partial class FloodBench
             Repo.Median(samples[s].Select(x => x.LegitRps)),
             Repo.Median(samples[s].Select(x => x.P99Ms)),
             Repo.Median(samples[s].Select(x => x.NginxCpuPercent)),
-            (long)Repo.Median(samples[s].Select(x => (double)x.Non2xx)));
+            (long)Repo.Median(samples[s].Select(x => (double)x.Non2xx)),
+            Repo.Median(samples[s].Select(x => x.AttackerRps)));
         Sample alone = Med(Scenario.NoFlood), limit = Med(Scenario.LimitReq), ns = Med(Scenario.NetScope);
         double vsLimit = ns.LegitRps / limit.LegitRps;
         double vsAlone = ns.LegitRps / alone.LegitRps;
@@ -109,18 +110,19 @@ internal static partial class FloodBench
         md.AppendLine(CultureInfo.InvariantCulture, $"namespace ({FloodNetwork.AttackerAddress}) and one to a legitimate client's ({FloodNetwork.LegitAddress}). Flood: `wrk -t2 -c{FloodConnections}` GET /, started 1 s");
         md.AppendLine(CultureInfo.InvariantCulture, $"before and running through the measurement; legitimate client: `wrk -t1 -c{LegitConnections} -d{Seconds}s --latency` GET /. Legitimate req/s");
         md.AppendLine("counts 2xx responses only. nginx CPU: utime+stime of master and worker (/proc/PID/stat) over the legitimate run.");
+        md.AppendLine("Flood responses/s: every response the flood's wrk got (200 or 503), over its whole run.");
         md.AppendLine("limit_req: `limit_req_zone` keyed on the attacker's address only (a `map`; others unlimited), `rate=10r/s burst=20 nodelay`.");
         md.AppendLine("NetScope: `build/netscope run` in the server namespace, XDP on both server veths, static rule");
         md.AppendLine(CultureInfo.InvariantCulture, $"`match: {{ports: [{Port}], methods: [GET], sources: [{FloodNetwork.AttackerAddress}/32]}}, action: drop` (both protections know the same address;");
         md.AppendLine(CultureInfo.InvariantCulture, $"they differ in where the request dies). The rule dropped {agentDrops:N0} packets in the last round. {Rounds} rounds, scenarios in turn,");
         md.AppendLine("medians. Reproduce: `make bench BENCH=flood`.");
         md.AppendLine();
-        md.AppendLine("| scenario | legitimate req/s (median) | per-round req/s | legitimate p99 | nginx CPU (% of a core) |");
-        md.AppendLine("|---|---:|---|---:|---:|");
+        md.AppendLine("| scenario | legitimate req/s (median) | per-round req/s | legitimate p99 | nginx CPU (% of a core) | flood responses/s |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|");
         foreach (Scenario s in Enum.GetValues<Scenario>())
         {
             Sample m = Med(s);
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {Label(s)} | {m.LegitRps:N0} | {Runs(s)} | {m.P99Ms:0.00} ms | {m.NginxCpuPercent:0} % |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Label(s)} | {m.LegitRps:N0} | {Runs(s)} | {m.P99Ms:0.00} ms | {m.NginxCpuPercent:0} % | {(double.IsNaN(m.AttackerRps) ? "—" : m.AttackerRps.ToString("N0", CultureInfo.InvariantCulture))} |");
         }
         md.AppendLine();
         md.AppendLine("| figure | measured | target | result |");
@@ -143,12 +145,15 @@ internal static partial class FloodBench
     private static Sample Measure(FloodNetwork net, Nginx nginx, bool flood)
     {
         Process? attacker = null;
+        Task<string>? attackerOutput = null;
         try
         {
             if (flood)
             {
-                attacker = FloodNetwork.Start(net.Attacker, "wrk", ["-t2", $"-c{FloodConnections}", $"-d{Seconds + 5}s", $"http://{FloodNetwork.ServerAttackerSide}:{Port}/"]);
-                Drain(attacker);
+                // Runs 1 s before and about 1 s after the legitimate run, then prints its own totals.
+                attacker = FloodNetwork.Start(net.Attacker, "wrk", ["-t2", $"-c{FloodConnections}", $"-d{Seconds + 2}s", $"http://{FloodNetwork.ServerAttackerSide}:{Port}/"]);
+                attackerOutput = attacker.StandardOutput.ReadToEndAsync();
+                Drain(attacker, stdout: false);
                 Thread.Sleep(1000);
             }
             long cpu0 = nginx.CpuTicks();
@@ -160,7 +165,14 @@ internal static partial class FloodBench
             {
                 throw new InvalidOperationException($"legitimate wrk exited with {code}: {error}");
             }
-            return ParseWrk(output, (cpu1 - cpu0) / Repo.TicksPerSecond / seconds * 100);
+            Sample legit = ParseWrk(output, (cpu1 - cpu0) / Repo.TicksPerSecond / seconds * 100);
+            if (attacker is not null && attacker.WaitForExit(15_000) && attackerOutput is not null)
+            {
+                // Every response the flood got (200 or limit_req's 503): what nginx still served it.
+                Match total = TotalLine().Match(attackerOutput.Result);
+                legit = legit with { AttackerRps = total.Success ? long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture) / Duration(total.Groups[2].Value, total.Groups[3].Value) : double.NaN };
+            }
+            return legit;
         }
         finally
         {
@@ -256,11 +268,14 @@ internal static partial class FloodBench
         return m.Success ? (long)double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    private static void Drain(Process p)
+    private static void Drain(Process p, bool stdout = true)
     {
-        p.OutputDataReceived += (_, _) => { };
+        if (stdout)
+        {
+            p.OutputDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+        }
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("rror", StringComparison.Ordinal)) { Console.Error.WriteLine(e.Data); } };
-        p.BeginOutputReadLine();
         p.BeginErrorReadLine();
     }
 
