@@ -25,14 +25,19 @@ INITRAMFS   := build/kernels/initramfs.cpio
 
 .PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# $(call apt_ensure,TARGET,PACKAGES): installs those of PACKAGES not installed yet (checked one by one).
+define apt_ensure
+	@missing=""; for p in $(2); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		echo "deps: installing$$missing"; \
+		echo "$(1): installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call apt_ensure,deps,$(APT_PACKAGES))
 	@command -v $(DOTNET) >/dev/null || { echo "deps: the .NET 10 SDK (dotnet) is required and not on PATH"; exit 1; }
 	@# node/npm validate the deploy manifests; a machine may already have them from another source.
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
@@ -106,13 +111,19 @@ test-kernels: build kernel-deps
 	fi
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
-# BENCH=xdp|footprint|verifier runs one; the baselines (empty XDP, xdp-tools' filters) are built/installed here.
+# BENCH=xdp|footprint|verifier|ring|probe|flood runs one (default: all); BENCH=report only rebuilds
+# RESULTS.md from the saved sections and bench/NOTES.md. The baselines and load tools are installed/built
+# here: xdp-tools' filters (xdp), bpftrace (probe), nginx-light and wrk (flood), the empty XDP program,
+# the ring-buffer producer and C consumer (ring) and the ping-pong load (probe).
 BENCH ?= all
-XDPFILT_OBJ := /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o
+BENCH_APT := xdp-tools bpftrace nginx-light wrk
 bench: build
-	@[ -e $(XDPFILT_OBJ) ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xdp-tools >/dev/null; }
+	$(call apt_ensure,bench,$(BENCH_APT))
 	@mkdir -p build/bench
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/xdp_empty.bpf.c -o build/bench/xdp_empty.bpf.o
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/ring_producer.bpf.c -o build/bench/ring_producer.bpf.o
+	$(CLANG) -O2 -Wall -Werror -I bpf bench/ring_consumer.c -o build/bench/ring_consumer -lbpf
+	$(CLANG) -O2 -Wall -Werror -pthread bench/pingpong.c -o build/bench/pingpong
 	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- $(BENCH)
 
 run: build

@@ -1,20 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace NetScope.Bench;
 
 /// <summary>Start-up time, memory and CPU of build/netscope with XDP off, idle and under loopback load.</summary>
-internal static partial class FootprintBench
+internal static class FootprintBench
 {
     private const int Starts = 5;
     private const int WindowSeconds = 10;
     private const int LoadRate = 10_000;
-    // USER_HZ: /proc/PID/stat counts in 1/100 s on every Linux ABI, whatever CONFIG_HZ is.
-    private const double TicksPerSecond = 100;
 
     public static string Run(string root)
     {
@@ -27,18 +22,18 @@ internal static partial class FootprintBench
         var startSeconds = new List<double>();
         for (int i = 0; i < Starts; i++)
         {
-            using Process p = StartAgent(agent, config, work, out int port);
-            startSeconds.Add(WaitReady(http, p, port));
-            Stop(p);
+            using Process p = AgentProcess.Start(agent, config, work, out int port);
+            startSeconds.Add(AgentProcess.WaitReady(http, p, port));
+            AgentProcess.Stop(p);
         }
 
-        using Process agentProc = StartAgent(agent, config, work, out int agentPort);
-        WaitReady(http, agentProc, agentPort);
+        using Process agentProc = AgentProcess.Start(agent, config, work, out int agentPort);
+        AgentProcess.WaitReady(http, agentProc, agentPort);
         Thread.Sleep(2000); // let start-up work (JIT, first heatmap column) finish before "idle"
         var idle = Measure(agentProc.Id, () => Thread.Sleep(WindowSeconds * 1000));
         double achieved = 0;
         var load = Measure(agentProc.Id, () => achieved = LoopbackLoad.Run(LoadRate, TimeSpan.FromSeconds(WindowSeconds)));
-        Stop(agentProc);
+        AgentProcess.Stop(agentProc);
 
         double start = Repo.Median(startSeconds);
         var md = new StringBuilder();
@@ -65,25 +60,17 @@ internal static partial class FootprintBench
     private static Usage Measure(int pid, Action window)
     {
         var rss = new List<double>();
-        long cpu0 = CpuTicks(pid);
+        long cpu0 = Repo.CpuTicks(pid);
         var sw = Stopwatch.StartNew();
         using var sampler = new Timer(_ => { lock (rss) { rss.Add(RssMb(pid)); } }, null, 0, 1000);
         window();
-        long cpu1 = CpuTicks(pid);
+        long cpu1 = Repo.CpuTicks(pid);
         double seconds = sw.Elapsed.TotalSeconds;
         sampler.Dispose();
         lock (rss)
         {
-            return new Usage(Repo.Median(rss), rss.Max(), (cpu1 - cpu0) / TicksPerSecond / seconds * 100);
+            return new Usage(Repo.Median(rss), rss.Max(), (cpu1 - cpu0) / Repo.TicksPerSecond / seconds * 100);
         }
-    }
-
-    private static long CpuTicks(int pid)
-    {
-        // Fields after the ")" that closes comm: [0] is state (field 3), so utime (14) is [11], stime [12].
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
     }
 
     private static double RssMb(int pid)
@@ -91,76 +78,4 @@ internal static partial class FootprintBench
         string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
-
-    private static Process StartAgent(string agent, string config, string work, out int port)
-    {
-        port = FreePort();
-        var psi = new ProcessStartInfo(agent)
-        {
-            ArgumentList = { "run", "--config", config, "--listen", $"127.0.0.1:{port}", "--log-level", "Warning" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work,
-        };
-        Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {agent}");
-        // Drain the pipes so a chatty agent never blocks on a full pipe.
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("agent: " + e.Data); } };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private static double WaitReady(HttpClient http, Process p, int port)
-    {
-        // Process.Start returns after exec, so the clock starts at the process's own start time.
-        DateTime started = p.StartTime;
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (p.HasExited)
-            {
-                throw new InvalidOperationException($"netscope exited with {p.ExitCode} before /readyz");
-            }
-            try
-            {
-                using HttpResponseMessage r = http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz")).GetAwaiter().GetResult();
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    return (DateTime.Now - started).TotalSeconds;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException)
-            {
-                // listener up but slow: retry
-            }
-            Thread.Sleep(10);
-        }
-        throw new TimeoutException("netscope was not ready within 30 s");
-    }
-
-    private static void Stop(Process p)
-    {
-        // SIGTERM first so the agent detaches and exits as it would under systemd.
-        _ = kill(p.Id, 15);
-        if (!p.WaitForExit(10_000))
-        {
-            p.Kill();
-            p.WaitForExit();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

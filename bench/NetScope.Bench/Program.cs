@@ -1,8 +1,12 @@
 using NetScope.Bench;
 
-// Usage: NetScope.Bench [xdp|footprint|verifier|all]. Each benchmark writes its section under
-// build/bench/, then bench/RESULTS.md is rebuilt from every section present, so one benchmark can
-// be re-run alone without losing the others' last figures.
+// Linux only: BPF, network namespaces, /proc.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|all|report]. Each benchmark writes its
+// section under build/bench/, then bench/RESULTS.md is rebuilt from every section present (and
+// bench/NOTES.md), so one benchmark can be re-run alone without losing the others' last figures;
+// `report` only rebuilds RESULTS.md (after editing NOTES.md).
 string which = args.Length > 0 ? args[0] : "all";
 string root = Repo.FindRoot();
 var benches = new Dictionary<string, Func<string, string>>
@@ -10,10 +14,13 @@ var benches = new Dictionary<string, Func<string, string>>
     ["xdp"] = XdpBench.Run,
     ["footprint"] = FootprintBench.Run,
     ["verifier"] = VerifierBench.Run,
+    ["ring"] = RingDrainBench.Run,
+    ["probe"] = ProbeOverheadBench.Run,
+    ["flood"] = FloodBench.Run,
 };
-if (which != "all" && !benches.ContainsKey(which))
+if (which is not ("all" or "report") && !benches.ContainsKey(which))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': use one of {string.Join(", ", benches.Keys)}, all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': use one of {string.Join(", ", benches.Keys)}, all, report");
     return 2;
 }
 

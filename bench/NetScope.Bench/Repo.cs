@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace NetScope.Bench;
 
 /// <summary>Paths and small statistics shared by the benchmarks.</summary>
@@ -24,4 +27,30 @@ internal static class Repo
     }
 
     public static string Verdict(bool pass) => pass ? "PASS" : "MISS";
+
+    /// <summary>USER_HZ: /proc/PID/stat counts CPU time in 1/100 s on every Linux ABI, whatever CONFIG_HZ is.</summary>
+    public const double TicksPerSecond = 100;
+
+    /// <summary>utime+stime of <paramref name="pid"/> in USER_HZ ticks.</summary>
+    public static long CpuTicks(int pid)
+    {
+        // Fields after the ")" that closes comm: [0] is state (field 3), so utime (14) is [11], stime [12].
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs a benchmark tool to completion and returns its standard output; fails naming the tool on a non-zero exit.</summary>
+    public static string ToolOutput(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}: {output}");
+    }
 }

@@ -32,4 +32,23 @@ public static class BpfTestRun
             return new BpfTestRunResult(opts.retval, opts.duration, output.AsSpan(0, (int)opts.data_size_out).ToArray());
         }
     }
+
+    /// <summary>
+    /// Runs a program that takes only a context (BPF_PROG_TYPE_SYSCALL) once with <paramref name="context"/>
+    /// as ctx_in and returns its return value; such programs accept no packet and no repeat count.
+    /// </summary>
+    public static unsafe uint RunWithContext(BpfProgram program, ReadOnlySpan<byte> context)
+    {
+        fixed (byte* ctx = context)
+        {
+            var opts = new Interop.bpf_test_run_opts
+            {
+                sz = (nuint)sizeof(Interop.bpf_test_run_opts),
+                ctx_in = ctx,
+                ctx_size_in = (uint)context.Length,
+            };
+            BpfErrors.Check(Interop.bpf_prog_test_run_opts(program.Fd, &opts), "bpf_prog_test_run_opts", program.Name);
+            return opts.retval;
+        }
+    }
 }
