@@ -38,7 +38,10 @@ public class TopInTmuxTests
             using var tmux = new TmuxSession(TopCommand($"--agent 127.0.0.1:{agent.Port} --interval 0.5"), 120, 40, new Dictionary<string, string> { ["TERM"] = "tmux-256color", ["LANG"] = "C.UTF-8" });
 
             // The echo server's series are listed (top follows the busiest), and the heatmap has coloured cells.
-            string screen = tmux.WaitFor(s => Lines(s).Any(l => IsSeriesRow(l, "server", port)) && HeatmapRows(s).Any(r => r.Contains('█')), s_screenTimeout);
+            // The flood panel may come a frame later than the heatmap (its own request), so wait for it too.
+            string screen = tmux.WaitFor(
+                s => Lines(s).Any(l => IsSeriesRow(l, "server", port)) && HeatmapRows(s).Any(r => r.Contains('█')) && s.Contains("Flood filter", StringComparison.Ordinal),
+                s_screenTimeout);
             Assert.True(Lines(screen).Any(l => IsSeriesRow(l, "server", port)), $"series server {port} not listed:\n{screen}");
             Assert.Contains(port, HeatmapTitle(screen));
             Assert.True(HeatmapRows(screen).Any(r => r.Contains('█')), $"heatmap empty:\n{screen}");
