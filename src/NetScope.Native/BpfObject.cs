@@ -62,7 +62,11 @@ public sealed unsafe class BpfObject : IDisposable
     public void Load()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        BpfErrors.Check(Interop.bpf_object__load(_handle), "bpf_object__load", Name);
+        int result = Interop.bpf_object__load(_handle);
+
+        // Loading parsed (and freed) the kernel's BTF: give that memory back whether or not the load worked.
+        NativeHeap.Trim();
+        BpfErrors.Check(result, "bpf_object__load", Name);
         IsLoaded = true;
     }
 

@@ -76,8 +76,6 @@ internal static class AgentHost
         app.MapNetScopeWebUi();
         Readiness readiness = app.Services.GetRequiredService<Readiness>();
         app.MapGet("/readyz", () => readiness.IsReady ? Results.Text("ready\n") : Results.Text("probes not attached yet\n", statusCode: 503));
-        // Every probe is loaded by now: hand libbpf's freed BTF parsing memory back to the kernel.
-        app.Lifetime.ApplicationStarted.Register(NativeHeap.Trim);
         app.Lifetime.ApplicationStarted.Register(() =>
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetScope.Agent").LogInformation("Serving the web page at /, /metrics, /healthz, /readyz, /api/v1/flood, /api/v1/heatmap and /api/v1/events on {Scheme}://{Listen}{Auth}",
                 options.Web?.Tls is null ? "http" : "https", options.Listen, options.Web?.RequiresBasicAuth == true ? " with basic auth" : string.Empty));

@@ -157,8 +157,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
                 return;
             }
 
-            _sendCalls.IncTo(_probe.ReadCounter(TcpCounter.SendCalls));
-            _recvCalls.IncTo(_probe.ReadCounter(TcpCounter.RecvCalls));
+            ulong[] counters = _probe.ReadCounters();
+            _sendCalls.IncTo(counters[(int)TcpCounter.SendCalls]);
+            _recvCalls.IncTo(counters[(int)TcpCounter.RecvCalls]);
             foreach ((TcpLatKey key, TcpSeriesStats stats) in _probe.ReadSeriesStats())
             {
                 if (key.Role == TcpRole.Unknown)

@@ -86,8 +86,7 @@ internal sealed class TcpSelfTest
     {
         await using var server = new LoopbackEchoServer(Delay);
         using var events = new Events.TcpEventIngest(probe.Events, queueCapacity: 4096, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        ulong sendBefore = probe.ReadCounter(TcpCounter.SendCalls);
-        ulong recvBefore = probe.ReadCounter(TcpCounter.RecvCalls);
+        ulong[] before = probe.ReadCounters();
 
         await server.RoundTripsAsync(_requests);
 
@@ -102,6 +101,7 @@ internal sealed class TcpSelfTest
         }
 
         List<TcpLatencySeries> latency = probe.ReadLatency();
+        ulong[] after = probe.ReadCounters();
         events.DrainNow();
         var ours = new List<TcpEventRecord>();
         while (events.Reader.TryRead(out TcpEventRecord record))
@@ -120,8 +120,8 @@ internal sealed class TcpSelfTest
             latency.SingleOrDefault(s => s.Role == TcpRole.Client && s.Port == server.Port),
             Stats(TcpRole.Server),
             Stats(TcpRole.Client),
-            probe.ReadCounter(TcpCounter.SendCalls) - sendBefore,
-            probe.ReadCounter(TcpCounter.RecvCalls) - recvBefore,
+            after[(int)TcpCounter.SendCalls] - before[(int)TcpCounter.SendCalls],
+            after[(int)TcpCounter.RecvCalls] - before[(int)TcpCounter.RecvCalls],
             ours);
     }
 

@@ -46,8 +46,7 @@ public static class EventsApi
             return $"type must be one of {string.Join(", ", IEventsView.Types)}";
         }
 
-        if (query.ContainsKey("limit")
-            && (!int.TryParse(query["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (!QueryParameters.TryOptionalInt(query, "limit", 1, MaxLimit, ref limit))
         {
             return $"limit must be a whole number from 1 to {MaxLimit}";
         }
@@ -74,34 +73,14 @@ public static class EventsApi
             writer.WriteNumber("remote_port", e.RemotePort);
             WriteIfSet(writer, "local_address", e.LocalAddress);
             WriteIfSet(writer, "remote_address", e.RemoteAddress);
-            if (e.Pid is { } pid)
-            {
-                writer.WriteNumber("pid", pid);
-            }
-
+            WriteIfSet(writer, "pid", (ulong?)e.Pid);
             WriteIfSet(writer, "comm", e.Comm);
             writer.WriteNumber("duration_seconds", e.DurationSeconds);
             writer.WriteNumber("srtt_seconds", e.SrttSeconds);
-            if (e.BytesSent is { } sent)
-            {
-                writer.WriteNumber("bytes_sent", sent);
-            }
-
-            if (e.BytesReceived is { } received)
-            {
-                writer.WriteNumber("bytes_received", received);
-            }
-
-            if (e.Retransmits is { } retransmits)
-            {
-                writer.WriteNumber("retransmits", retransmits);
-            }
-
-            if (e.Requests is { } requests)
-            {
-                writer.WriteNumber("requests", requests);
-            }
-
+            WriteIfSet(writer, "bytes_sent", e.BytesSent);
+            WriteIfSet(writer, "bytes_received", e.BytesReceived);
+            WriteIfSet(writer, "retransmits", e.Retransmits);
+            WriteIfSet(writer, "requests", e.Requests);
             writer.WriteEndObject();
         }
 
@@ -114,6 +93,15 @@ public static class EventsApi
         if (value is not null)
         {
             writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>Numbers that only some event types carry (all fit in a ulong: pid, counts, bytes).</summary>
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, ulong? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
         }
     }
 }

@@ -65,8 +65,7 @@ public static class HeatmapApi
             return "port must be an integer 0..65535";
         }
 
-        if (query.TryGetValue("scale", out var rawScale)
-            && (!int.TryParse(rawScale.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out scale) || scale > IHeatmapView.MaxScale))
+        if (!QueryParameters.TryOptionalInt(query, "scale", 0, IHeatmapView.MaxScale, ref scale))
         {
             return $"scale must be an integer 0..{IHeatmapView.MaxScale}";
         }
