@@ -7,6 +7,8 @@ LLVM_STRIP  ?= llvm-strip-16
 DOTNET      ?= dotnet
 CONFIG      ?= Release
 ARCH        := x86
+# The agent is published as ReadyToRun code (compiled ahead of time), which is per architecture like ARCH.
+DOTNET_RID  := linux-x64
 
 BPF_SRC     := $(wildcard bpf/*.bpf.c)
 BPF_HDRS    := $(wildcard bpf/*.h bpf/include/*.h)
@@ -77,7 +79,7 @@ build/bpf:
 build: bpf build/netscope
 
 build/netscope: $(BPF_OBJ) $(CS_SRC)
-	$(DOTNET) publish src/NetScope.Agent -c $(CONFIG) -o $(APP_DIR) --nologo -v quiet
+	$(DOTNET) publish src/NetScope.Agent -c $(CONFIG) -r $(DOTNET_RID) --self-contained false -p:PublishReadyToRun=true -o $(APP_DIR) --nologo -v quiet
 	ln -sf app/netscope build/netscope
 
 # Kernel tests load BPF, create namespaces and attach XDP: they need root, and in `make test` a kernel

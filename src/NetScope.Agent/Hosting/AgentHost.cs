@@ -15,9 +15,15 @@ namespace NetScope.Agent.Hosting;
 /// <summary>Builds the agent: a Microsoft.Extensions.Hosting web host with one hosted service per probe.</summary>
 internal static class AgentHost
 {
-    public static WebApplication Build(AgentOptions options, LogLevel logLevel, string[]? args = null)
+    public static WebApplication Build(AgentOptions options, LogLevel logLevel)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        // The empty builder, not the slim one: the agent's settings come from its YAML file and flags, and
+        // the defaults would also load appsettings.json with reload-on-change, which puts a recursive
+        // inotify watch on the working directory (about 38,000 watches from "/") and wakes the agent
+        // whenever anything below it changes.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
