@@ -97,7 +97,12 @@ internal sealed class RungSelector
         {
             if (chosen is not null)
             {
-                reports.Add(new RungReport(rung.Rung, rung.HookSet, true, false, $"not tried: {Names.Of(chosen.Rung, chosen.HookSet)} is preferred"));
+                // Not loaded (a load costs time and kernel memory), but the cheap checks still tell a rung the
+                // kernel lacks (e.g. the sock tracepoints before 6.3) from one it would accept.
+                RungAvailability prerequisites = CheckPrerequisites(rung);
+                reports.Add(prerequisites.Available
+                    ? new RungReport(rung.Rung, rung.HookSet, true, false, $"not tried: {Names.Of(chosen.Rung, chosen.HookSet)} is preferred")
+                    : new RungReport(rung.Rung, rung.HookSet, false, false, prerequisites.Reason));
                 continue;
             }
 
@@ -156,11 +161,13 @@ internal sealed class RungSelector
         return reports;
     }
 
+    private RungAvailability CheckPrerequisites(RungPrograms rung) => _features.CheckPrerequisites(rung.Rung, rung.KernelFunctions, rung.Tracepoints);
+
     private string? TryAttach(ProbeDefinition definition, RungPrograms rung, byte[] image, out BpfObject? bpfObject, out List<BpfLink>? links)
     {
         bpfObject = null;
         links = null;
-        RungAvailability prerequisites = _features.CheckPrerequisites(rung.Rung, rung.KernelFunctions, rung.Tracepoints);
+        RungAvailability prerequisites = CheckPrerequisites(rung);
         if (!prerequisites.Available)
         {
             return prerequisites.Reason;
