@@ -14,16 +14,18 @@ internal static class SyscallHookSetBench
 {
     private const int Rounds = 5;
     private const int Bytes = 1_000_000;
-    // The kernel keeps 15 characters of a program's name: tp_sys_enter_sock_io, tp_sys_enter_recvfrom/recvmsg, tp_sys_exit_sock_send/recv.
-    private static readonly HashSet<string> s_syscallPrograms = ["tp_sys_enter_so", "tp_sys_enter_re", "tp_sys_exit_soc"];
-
-    private static readonly string[] s_modes = ["no probe", "sock", "syscalls"];
+    private const string NoProbe = "no probe";
+    private const string Floor = "counting (bpftrace)";
+    private static readonly HashSet<string> s_enterPrograms = ["tp_sys_enter_sock_io", "tp_sys_enter_recvfrom", "tp_sys_enter_recvmsg"];
+    private static readonly HashSet<string> s_exitPrograms = ["tp_sys_exit_sock_send", "tp_sys_exit_sock_recv"];
+    private static readonly string[] s_modes = [NoProbe, "sock", Floor, "syscalls"];
 
     public static string Run(string root)
     {
         string work = Path.Combine(root, "build", "bench");
         string pingpong = Path.Combine(work, "pingpong");
         string agent = Path.Combine(root, "build", "netscope");
+        string floorScript = Path.Combine(root, "bench", "syscalls_floor.bt");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var pairNs = s_modes.ToDictionary(m => m, _ => new List<double>());
         var transactions = s_modes.ToDictionary(m => m, _ => new List<double>());
@@ -31,9 +33,11 @@ internal static class SyscallHookSetBench
         {
             foreach (string mode in s_modes)
             {
-                using Process? p = mode == "no probe" ? null : StartAgent(agent, work, mode, http);
+                using Process? p = mode is NoProbe or Floor ? null : StartAgent(agent, work, mode, http);
+                using BpftraceProcess? bt = mode == Floor ? BpftraceProcess.Start(floorScript) : null;
                 pairNs[mode].Add(DdNsPerPair());
                 transactions[mode].Add(ProbeOverheadBench.Load(pingpong));
+                bt?.StopAndCheck("@calls");
                 if (p is not null)
                 {
                     AgentProcess.Stop(p);
@@ -42,47 +46,61 @@ internal static class SyscallHookSetBench
         }
 
         // Kernel-measured ns per program run (stats on only here: they add two clock reads per run).
-        double nonSocketNs, socketNs;
+        (double Enter, double Exit) nonSocket, socket;
         using (BpfRunStats.Enable())
         {
             using Process p = StartAgent(agent, work, "syscalls", http);
-            nonSocketNs = BpfRunStats.NsPerRun(s_syscallPrograms, () => DdNsPerPair());
-            socketNs = BpfRunStats.NsPerRun(s_syscallPrograms, () => ProbeOverheadBench.Load(pingpong));
+            nonSocket = NsPerRun(() => DdNsPerPair());
+            socket = NsPerRun(() => ProbeOverheadBench.Load(pingpong));
             AgentProcess.Stop(p);
         }
 
-        double none = Repo.Median(pairNs["no probe"]);
-        double sockPair = Repo.Median(pairNs["sock"]);
-        double syscallsPair = Repo.Median(pairNs["syscalls"]);
-        double sockTps = Repo.Median(transactions["sock"]);
-        double syscallsTps = Repo.Median(transactions["syscalls"]);
-        string Runs(List<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
+        double none = Repo.Median(pairNs[NoProbe]);
+        double noneTps = Repo.Median(transactions[NoProbe]);
+        string Runs(string mode, string format, Dictionary<string, List<double>> figures) =>
+            $"{mode} {string.Join(", ", figures[mode].Select(v => v.ToString(format, CultureInfo.InvariantCulture)))}";
         var md = new StringBuilder();
         md.AppendLine("## Syscalls hook set (tracepoint rung before Linux 6.3)");
         md.AppendLine();
-        md.AppendLine("`build/netscope run` with `interfaces: []`, `probes: {rungs: [tracepoint], tracepoint_hooks: sock|syscalls}` against no");
-        md.AppendLine(CultureInfo.InvariantCulture, $"probe. Non-socket I/O (the worst case, since the syscalls programs fire on every read and write): `dd bs=1 count={Bytes:N0}`");
-        md.AppendLine(CultureInfo.InvariantCulture, $"from /dev/zero to /dev/null, ns per read+write pair. TCP: `bench/pingpong.c` as in `BENCH=probe`. {Rounds} rounds,");
-        md.AppendLine("modes in turn; medians. Reproduce: `make bench BENCH=syscalls`.");
+        md.AppendLine("`build/netscope run` with `interfaces: []`, `probes: {rungs: [tracepoint], tracepoint_hooks: sock|syscalls}`, against no");
+        md.AppendLine("probe and against the floor of any probe on the same 16 syscall tracepoints (`bench/syscalls_floor.bt`: bpftrace");
+        md.AppendLine(CultureInfo.InvariantCulture, $"counting them). Non-socket I/O, the worst case since these programs fire on every read and write: `dd bs=1 count={Bytes:N0}`");
+        md.AppendLine("from /dev/zero to /dev/null, ns per read+write pair. TCP: `bench/pingpong.c` as in `BENCH=probe`.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Rounds} rounds, modes in turn; medians, and each against no probe. Reproduce: `make bench BENCH=syscalls`.");
         md.AppendLine();
-        md.AppendLine("| figure | no probe | sock hook set | syscalls hook set | syscalls vs no probe |");
+        md.AppendLine("| mode | ns per read+write pair (dd) | vs no probe | TCP ping-pong transactions/s | share of no probe |");
         md.AppendLine("|---|---:|---:|---:|---:|");
-        md.AppendLine(CultureInfo.InvariantCulture,
-            $"| ns per read+write pair on /dev/zero → /dev/null | {none:0} | {sockPair:0} | {syscallsPair:0} | +{syscallsPair - none:0} ns ({syscallsPair / none:0.00}x) |");
-        md.AppendLine(CultureInfo.InvariantCulture,
-            $"| TCP ping-pong transactions/s | {Repo.Median(transactions["no probe"]):N0} | {sockTps:N0} | {syscallsTps:N0} | {syscallsTps / Repo.Median(transactions["no probe"]) * 100:0.0} % (sock: {sockTps / Repo.Median(transactions["no probe"]) * 100:0.0} %) |");
+        foreach (string mode in s_modes)
+        {
+            double pair = Repo.Median(pairNs[mode]);
+            double tps = Repo.Median(transactions[mode]);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {mode} | {pair:0} | {pair - none:+0;-0;0} ns ({pair / none:0.00}x) | {tps:N0} | {tps / noneTps * 100:0.0} % |");
+        }
+
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Runs, ns per pair: no probe {Runs(pairNs["no probe"], "0")}; sock {Runs(pairNs["sock"], "0")}; syscalls {Runs(pairNs["syscalls"], "0")}.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Runs, transactions/s: no probe {Runs(transactions["no probe"], "N0")}; sock {Runs(transactions["sock"], "N0")}; syscalls {Runs(transactions["syscalls"], "N0")}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Runs, ns per pair: {string.Join("; ", s_modes.Select(m => Runs(m, "0", pairNs)))}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Runs, transactions/s: {string.Join("; ", s_modes.Select(m => Runs(m, "N0", transactions)))}.");
         md.AppendLine();
-        md.AppendLine("Profile (one extra run with BPF_ENABLE_STATS), kernel-measured ns per run of the syscalls hook set's programs");
-        md.AppendLine("(enter and exit averaged):");
+        md.AppendLine("Profile (one extra run with BPF_ENABLE_STATS, which adds two clock reads per run): kernel-measured ns per run");
+        md.AppendLine("of the syscalls hook set's programs:");
         md.AppendLine();
-        md.AppendLine("| traffic | ns per run |");
-        md.AppendLine("|---|---:|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| non-socket (dd): the fd is resolved and refused at enter, the exit finds nothing | {nonSocketNs:0} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| TCP (ping-pong): resolve and save at enter, the shared handler at exit | {socketNs:0} |");
+        md.AppendLine("| traffic | enter programs | exit programs |");
+        md.AppendLine("|---|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| non-socket (dd): the fd is resolved and refused at enter, the exit finds nothing | {nonSocket.Enter:0} | {nonSocket.Exit:0} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| TCP (ping-pong): resolved and saved at enter, the shared handler at exit | {socket.Enter:0} | {socket.Exit:0} |");
         return md.ToString();
+    }
+
+    private static (double Enter, double Exit) NsPerRun(Action window)
+    {
+        var enterBefore = BpfRunStats.Read(s_enterPrograms);
+        var exitBefore = BpfRunStats.Read(s_exitPrograms);
+        window();
+        var enterAfter = BpfRunStats.Read(s_enterPrograms);
+        var exitAfter = BpfRunStats.Read(s_exitPrograms);
+        static double Mean((long RunTimeNs, long RunCount) before, (long RunTimeNs, long RunCount) after) =>
+            after.RunCount > before.RunCount ? (after.RunTimeNs - before.RunTimeNs) / (double)(after.RunCount - before.RunCount) : double.NaN;
+        return (Mean(enterBefore, enterAfter), Mean(exitBefore, exitAfter));
     }
 
     private static Process StartAgent(string agent, string work, string hookSet, HttpClient http)
