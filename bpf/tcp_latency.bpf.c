@@ -5,7 +5,8 @@
  * Three rungs of entry programs share one handler (on_send / on_recv):
  *   fentry     fentry/tcp_sendmsg + fexit/tcp_recvmsg            (cheapest, needs trampolines)
  *   kprobe     kprobe/tcp_sendmsg + kprobe+kretprobe/tcp_recvmsg  (needs CONFIG_KPROBES)
- *   tracepoint tp/sock/sock_send_length + tp/sock/sock_recv_length (6.3+, needs tracefs)
+ *   tracepoint tp/sock/sock_send_length + tp/sock/sock_recv_length (6.3+, needs tracefs); before 6.3
+ *              syscalls:sys_enter_/sys_exit_ of the socket I/O syscalls (the last section)
  * User space (TcpLatencyProbe.cs) turns off the other rungs' programs before load.
  * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung, and so do
  * retransmits (tp/tcp/tcp_retransmit_skb).
@@ -535,8 +536,7 @@ static __always_inline __u64 tcp_sock_of_fd(long fd)
 	/* A socket's file keeps its struct socket in private_data (sock_alloc_file). */
 	sock = BPF_CORE_READ(file, private_data);
 	sk = BPF_CORE_READ(sock, sk);
-	/* sk_protocol was a bitfield before 5.6; the probed read handles both layouts. */
-	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP_NUM)
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP_NUM)
 		return 0;
 	return (__u64)sk;
 }
