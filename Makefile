@@ -113,10 +113,10 @@ test-kernels: build kernel-deps
 	fi
 
 # Benchmarks (bench/RESULTS.md); minutes long and root only, so not part of `make test`.
-# BENCH=xdp|footprint|verifier|ring|probe|flood runs one (default: all); BENCH=report only rebuilds
+# BENCH=xdp|footprint|verifier|ring|probe|flood|syscalls runs one (default: all); BENCH=report only rebuilds
 # RESULTS.md from the saved sections and bench/NOTES.md. The baselines and load tools are installed/built
 # here: xdp-tools' filters (xdp), bpftrace (probe), nginx-light and wrk (flood), the empty XDP program,
-# the ring-buffer producer and C consumer (ring) and the ping-pong load (probe).
+# the ring-buffer producer and C consumer (ring) and the ping-pong load (probe, syscalls).
 BENCH ?= all
 BENCH_APT := xdp-tools bpftrace nginx-light wrk
 bench: build

@@ -99,7 +99,8 @@ internal static class ProbeOverheadBench
         return md.ToString();
     }
 
-    private static double Load(string pingpong) => double.Parse(
+    /// <summary>Transactions/s of bench/pingpong.c with this benchmark's connections and duration (also used by SyscallHookSetBench).</summary>
+    internal static double Load(string pingpong) => double.Parse(
         Repo.ToolOutput(pingpong, Connections.ToString(CultureInfo.InvariantCulture), Seconds.ToString(CultureInfo.InvariantCulture)).Trim(),
         CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,7 @@ using NetScope.Bench;
 // Linux only: BPF, network namespaces, /proc.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|all|report]. Each benchmark writes its
+// Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|syscalls|all|report]. Each benchmark writes its
 // section under build/bench/, then bench/RESULTS.md is rebuilt from every section present (and
 // bench/NOTES.md), so one benchmark can be re-run alone without losing the others' last figures;
 // `report` only rebuilds RESULTS.md (after editing NOTES.md).
@@ -17,6 +17,7 @@ var benches = new Dictionary<string, Func<string, string>>
     ["ring"] = RingDrainBench.Run,
     ["probe"] = ProbeOverheadBench.Run,
     ["flood"] = FloodBench.Run,
+    ["syscalls"] = SyscallHookSetBench.Run,
 };
 if (which is not ("all" or "report") && !benches.ContainsKey(which))
 {

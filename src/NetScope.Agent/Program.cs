@@ -98,7 +98,7 @@ internal static class Program
 
     private static async Task<int> SelfTestAsync(SelfTestVerb verb)
     {
-        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
+        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs) || !TryParseTracepointHooks(verb.TracepointHooks, out HookSet? tracepointHooks))
         {
             return 2;
         }
@@ -115,7 +115,10 @@ internal static class Program
             return 2;
         }
 
-        SelfTestReport report = await SelfTestRunner.RunAsync(rungs.Count == 0 ? null : rungs, verb.Requests, verb.XdpCorpus);
+        RungConfiguration? only = rungs.Count == 0 && verb.TracepointHooks is null
+            ? null
+            : new RungConfiguration(rungs.Count == 0 ? Enum.GetValues<HookRung>().ToHashSet() : rungs, tracepointHooks);
+        SelfTestReport report = await SelfTestRunner.RunAsync(only, verb.Requests, verb.XdpCorpus);
         Console.Write(report.FormatText());
         Console.WriteLine(report.FormatSummaryLine());
         return report.Passed ? 0 : 1;
@@ -165,6 +168,19 @@ internal static class Program
         }
 
         return true;
+    }
+
+    /// <summary>Parses --tracepoint-hooks (absent: null, i.e. the config's or automatic); false after saying what is wrong.</summary>
+    private static bool TryParseTracepointHooks(string? text, out HookSet? hookSet)
+    {
+        hookSet = null;
+        if (text is null || TracepointHooks.TryParse(text, out hookSet))
+        {
+            return true;
+        }
+
+        Console.Error.WriteLine($"netscope: --tracepoint-hooks '{text}' is not one of {TracepointHooks.Choices}");
+        return false;
     }
 
     private static int Check(CheckVerb verb)
@@ -223,7 +239,7 @@ internal static class Program
             }
         }
 
-        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs))
+        if (!TryParseRungs(verb.Rungs, out HashSet<HookRung>? rungs) || !TryParseTracepointHooks(verb.TracepointHooks, out HookSet? tracepointHooks))
         {
             return false;
         }
@@ -231,7 +247,7 @@ internal static class Program
         options = new AgentOptions
         {
             ConfigPath = verb.Config,
-            Config = config with { Listen = listen },
+            Config = config with { Listen = listen, TracepointHooks = verb.TracepointHooks is null ? config.TracepointHooks : tracepointHooks },
             Web = web,
             Listen = listen,
             AllowedRungs = rungs.Count == 0 ? config.Rungs : rungs,

@@ -37,7 +37,7 @@ public class AgentEndToEndTests
             string metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
             Assert.Contains($"netscope_tcp_request_duration_seconds_count{{role=\"server\",port=\"{server.Port}\"}} 100\n", metrics);
             Assert.Contains($"netscope_tcp_request_duration_seconds_bucket{{role=\"server\",port=\"{server.Port}\",le=\"+Inf\"}} 100\n", metrics);
-            Assert.Contains("netscope_probe_attached{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"tracepoint\"}", metrics);
+            Assert.Contains("netscope_probe_attached{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"tracepoint\",hook_set=\"sock\"}", metrics);
             Assert.Contains("netscope_build_info{", metrics);
             Assert.Matches(@"netscope_tcp_send_calls_total [1-9]\d*", metrics);
             Assert.Equal("ok\n", await http.GetStringAsync($"http://127.0.0.1:{port}/healthz"));

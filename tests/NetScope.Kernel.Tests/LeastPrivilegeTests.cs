@@ -30,7 +30,7 @@ public class LeastPrivilegeTests
         TestKernel.Prepare();
         using TestVeth veth = TestVeth.Create();
         string result = await RunAndScrapeAsync("+bpf,+perfmon,+net_admin", veth.Name);
-        Assert.Matches("netscope_probe_attached\\{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"[a-z]+\"\\} 1", result);
+        Assert.Matches("netscope_probe_attached\\{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"[a-z]+\",hook_set=\"[a-z]+\"\\} 1", result);
         Assert.Contains($"netscope_xdp_attached{{interface=\"{veth.Name}\"}} 1", result);
     }
 
@@ -41,7 +41,7 @@ public class LeastPrivilegeTests
         TestKernel.Prepare();
         using TestVeth veth = TestVeth.Create();
         string result = await RunAndScrapeAsync("+bpf,+perfmon", veth.Name);
-        Assert.Matches("netscope_probe_attached\\{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"[a-z]+\"\\} 1", result);
+        Assert.Matches("netscope_probe_attached\\{probe=\"tcp_latency\",hook=\"tcp_sendmsg\",rung=\"[a-z]+\",hook_set=\"[a-z]+\"\\} 1", result);
         Assert.Contains($"netscope_xdp_attached{{interface=\"{veth.Name}\"}} 0", result);
         Assert.Contains("missing capability CAP_NET_ADMIN", result);
         Assert.Contains($"interface '{veth.Name}'", result);

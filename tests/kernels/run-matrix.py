@@ -5,8 +5,8 @@
 The host kernel runs the published agent directly; every other kernel boots under qemu-system-x86_64 with
 the initramfs of build-initramfs.sh, whose /init runs the selftest and powers off. For each kernel the
 summary line (NETSCOPE-SELFTEST-SUMMARY + JSON) must say passed, each rung configuration must choose the
-rung the matrix expects, and every configuration that attached, on every kernel, must report the same
-exact numbers for the same traffic. A guest that never prints the summary (hang, crash, timeout) fails.
+rung and hook set the matrix expects, and every configuration that attached, on every kernel, must report
+the same exact numbers for the same traffic. A guest that never prints the summary (hang, crash, timeout) fails.
 Console output goes to OUT_DIR/<kernel>.log. Exit 0 when everything holds, 1 otherwise.
 
 usage: run-matrix.py --app build/app --initramfs build/kernels/initramfs.cpio --corpus tests/corpus/xdp --out build/kernels
@@ -83,6 +83,18 @@ def command_for(kernel, args):
             "-append", "console=ttyS0 panic=-1 quiet"]
 
 
+def chosen(config):
+    """The rung/hook set a configuration attached with, e.g. "tracepoint/syscalls", or None."""
+    return f"{config['rung']}/{config['hook_set']}" if config["rung"] else None
+
+
+def matches(want, config):
+    """Whether a configuration chose what the matrix wants: "rung/hook_set", just "rung", or None (nothing)."""
+    if want is None or "/" in want:
+        return chosen(config) == want
+    return config["rung"] == want
+
+
 def check_kernel(kernel, summary):
     """Failures of one kernel's summary against the matrix, each naming kernel, configuration, rung and check."""
     where = f"kernel {kernel['name']} ({summary['kernel']})"
@@ -97,9 +109,9 @@ def check_kernel(kernel, summary):
         if config is None:
             failures.append(f"{where}: rungs {name}: the selftest did not run this configuration")
             continue
-        reasons = "; ".join(f"{r['rung']}: {r['reason']}" for r in config["rungs"])
-        if config["rung"] != want:
-            failures.append(f"{where}: rungs {name}: chose {config['rung'] or 'no rung'}, expected {want or 'no rung'} ({reasons})")
+        reasons = "; ".join(f"{r['rung']}/{r['hook_set']}: {r['reason']}" for r in config["rungs"])
+        if not matches(want, config):
+            failures.append(f"{where}: rungs {name}: chose {chosen(config) or 'no rung'}, expected {want or 'no rung'} ({reasons})")
         elif isinstance(expected, dict) and expected.get("reason_contains") and expected["reason_contains"] not in reasons:
             failures.append(f"{where}: rungs {name}: refused for another reason than '{expected['reason_contains']}' ({reasons})")
     if not summary["passed"] and not failures:
@@ -158,16 +170,16 @@ def main():
             json.dump(summary, f, indent=1)
         failures += check_kernel(kernel, summary)
         for config in summary["configurations"]:
-            rows.append((kernel["name"], summary["kernel"], config["name"], config["rung"] or "-", seconds))
+            rows.append((kernel["name"], summary["kernel"], config["name"], chosen(config) or "-", seconds))
             if config["rung"]:
-                numbers.append((f"kernel {kernel['name']} rungs {config['name']} [{config['rung']}]", config["numbers"]))
+                numbers.append((f"kernel {kernel['name']} rungs {config['name']} [{chosen(config)}]", config["numbers"]))
 
     differences = compare_numbers(numbers)
     failures += differences
 
-    print(f"{'kernel':<18} {'release':<24} {'rungs allowed':<26} {'rung chosen':<12} wall")
+    print(f"{'kernel':<18} {'release':<24} {'rungs allowed':<26} {'rung/hook set chosen':<21} wall")
     for kernel, release, config, rung, seconds in rows:
-        print(f"{kernel:<18} {release:<24} {config:<26} {rung:<12} {seconds:.0f} s")
+        print(f"{kernel:<18} {release:<24} {config:<26} {rung:<21} {seconds:.0f} s")
     if numbers and not differences:
         print(f"test-kernels: {len(numbers)} rung configurations recorded the same numbers: "
               + ", ".join(f"{k}={v}" for k, v in sorted(numbers[0][1].items())))

@@ -16,6 +16,9 @@ internal sealed record AgentConfig
     /// <summary>Rungs the tracing probes may use, best first.</summary>
     public IReadOnlySet<HookRung> Rungs { get; init; } = new HashSet<HookRung>(Enum.GetValues<HookRung>());
 
+    /// <summary>The tracepoint rung's hook set: null chooses (sock where the kernel has it, else syscalls).</summary>
+    public HookSet? TracepointHooks { get; init; }
+
     /// <summary>
     /// Interfaces for the XDP flood filter: null when the key is absent (the interface holding the
     /// default route), empty for `interfaces: []` (XDP off).

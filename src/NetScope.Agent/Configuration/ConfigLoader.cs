@@ -197,6 +197,21 @@ internal sealed class ConfigLoader
 
                 config = config with { Rungs = rungs.Count == 0 ? config.Rungs : rungs };
             },
+            ["tracepoint_hooks"] = value =>
+            {
+                string? text = _reader.Scalar(value, "probes.tracepoint_hooks");
+                if (text is null)
+                {
+                    return;
+                }
+
+                if (!TracepointHooks.TryParse(text, out HookSet? hookSet))
+                {
+                    _reader.Error(value.Start, $"probes.tracepoint_hooks: '{text}' is not one of {TracepointHooks.Choices}");
+                }
+
+                config = config with { TracepointHooks = hookSet };
+            },
         });
         return config;
     }

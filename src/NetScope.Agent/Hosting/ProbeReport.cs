@@ -4,7 +4,7 @@ using NetScope.Native;
 
 namespace NetScope.Agent.Hosting;
 
-/// <summary>Formats the `netscope probe` report: each probe, hook and rung with its verdict.</summary>
+/// <summary>Formats the `netscope probe` report: each probe, hook and rung/hook set with its verdict.</summary>
 internal static class ProbeReport
 {
     public static string Format(string probe, IReadOnlyList<string> hooks, IReadOnlyList<RungReport> reports)
@@ -17,7 +17,7 @@ internal static class ProbeReport
             foreach (RungReport report in reports)
             {
                 string verdict = report.Available ? (report.Chosen ? "available (would be used)" : "available") : "refused";
-                text.Append("    ").Append(Names.Of(report.Rung).PadRight(11)).Append(verdict);
+                text.Append("    ").Append(report.Name.PadRight(21)).Append(verdict);
                 if (!report.Available)
                 {
                     text.Append(": ").Append(report.Reason);
@@ -28,7 +28,7 @@ internal static class ProbeReport
         }
 
         RungReport? chosen = reports.FirstOrDefault(r => r.Chosen);
-        text.Append("  rung used: ").Append(chosen is null ? "none (the probe cannot attach on this kernel)" : Names.Of(chosen.Rung)).Append('\n');
+        text.Append("  rung used: ").Append(chosen is null ? "none (the probe cannot attach on this kernel)" : chosen.Name).Append('\n');
         return text.ToString();
     }
 }

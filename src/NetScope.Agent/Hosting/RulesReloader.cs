@@ -131,7 +131,7 @@ internal sealed class RulesReloader : IHostedService, IDisposable
     private void WarnAboutRestartOnlySettings(AgentConfig config)
     {
         bool interfacesChanged = !(config.Interfaces ?? ["(default route)"]).SequenceEqual(CurrentConfig.Interfaces ?? ["(default route)"]);
-        if (!config.Listen.Equals(CurrentConfig.Listen) || !config.Rungs.SetEquals(CurrentConfig.Rungs) || interfacesChanged)
+        if (!config.Listen.Equals(CurrentConfig.Listen) || !config.Rungs.SetEquals(CurrentConfig.Rungs) || config.TracepointHooks != CurrentConfig.TracepointHooks || interfacesChanged)
         {
             _logger.LogWarning("listen, probes and interfaces changes take effect at the next restart; rules and allow are applied now");
         }

@@ -48,8 +48,8 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         MetricFactory metrics = Metrics.WithCustomRegistry(registry);
         _sendCalls = metrics.CreateCounter("netscope_tcp_send_calls_total", "tcp_sendmsg calls seen by the tcp_latency probe.");
         _recvCalls = metrics.CreateCounter("netscope_tcp_recv_calls_total", "tcp_recvmsg calls seen by the tcp_latency probe.");
-        _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung each probe uses, 0 for rungs refused or not chosen.",
-            new GaugeConfiguration { LabelNames = ["probe", "hook", "rung"] });
+        _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung and hook set each probe uses, 0 for those refused or not chosen.",
+            new GaugeConfiguration { LabelNames = ["probe", "hook", "rung", "hook_set"] });
         string[] series = ["role", "port"];
         _bytesSent = metrics.CreateCounter("netscope_tcp_bytes_sent_total", "Bytes sent on the series' sockets.", new CounterConfiguration { LabelNames = series });
         _bytesReceived = metrics.CreateCounter("netscope_tcp_bytes_received_total", "Bytes received on the series' sockets.", new CounterConfiguration { LabelNames = series });
@@ -70,14 +70,14 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     public Task StartAsync(CancellationToken cancellationToken)
     {
         AttachedAt = DateTimeOffset.UtcNow;
-        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp, _options.Config.Events);
+        TcpLatencyProbe probe = TcpLatencyProbe.Attach(_selector, _options.AllowedRungs, _options.Config.Tcp, _options.Config.Events, _options.Config.TracepointHooks);
         foreach (RungReport report in probe.Reports)
         {
-            _logger.LogInformation("Probe {Probe}: rung {Rung} {State}: {Reason}", TcpLatencyProbe.ProbeName, Names.Of(report.Rung),
+            _logger.LogInformation("Probe {Probe}: rung {Rung} {State}: {Reason}", TcpLatencyProbe.ProbeName, report.Name,
                 report.Chosen ? "in use" : report.Available ? "available" : "refused", report.Reason);
             foreach (string hook in TcpLatencyProbe.Hooks)
             {
-                _attached.WithLabels(TcpLatencyProbe.ProbeName, hook, Names.Of(report.Rung)).Set(report.Chosen ? 1 : 0);
+                _attached.WithLabels(TcpLatencyProbe.ProbeName, hook, Names.Of(report.Rung), Names.Of(report.HookSet)).Set(report.Chosen ? 1 : 0);
             }
         }
 

@@ -18,12 +18,15 @@ internal sealed class RunVerb
     [Option("rungs", Separator = ',', HelpText = "Hook rungs the TCP probes may use: fentry,kprobe,tracepoint; overrides the config's probes.rungs (default: all; the best that attaches wins).")]
     public IEnumerable<string> Rungs { get; set; } = [];
 
+    [Option("tracepoint-hooks", HelpText = "Hook set of the tracepoint rung: auto (the sock tracepoints where the kernel has them, 6.3+, else the syscall tracepoints), sock or syscalls; overrides the config's probes.tracepoint_hooks.")]
+    public string? TracepointHooks { get; set; }
+
     [Option("log-level", Default = "Information", HelpText = "Minimum log level: Trace, Debug, Information, Warning, Error.")]
     public string LogLevel { get; set; } = "Information";
 }
 
 /// <summary>`netscope probe`.</summary>
-[Verb("probe", HelpText = "Report, per probe and hook, which rungs (fentry, kprobe, tracepoint) this kernel accepts and why the others are refused. Loads and detaches each rung once; changes nothing.")]
+[Verb("probe", HelpText = "Report, per probe and hook, which rungs and hook sets (fentry/tcp, kprobe/tcp, tracepoint/sock, tracepoint/syscalls) this kernel accepts and why the others are refused. Loads and detaches each once; changes nothing.")]
 internal sealed class ProbeVerb
 {
     [Option("log-level", Default = "Warning", HelpText = "Minimum log level for libbpf and agent messages.")]
@@ -39,11 +42,14 @@ internal sealed class CheckVerb
 }
 
 /// <summary>`netscope selftest`.</summary>
-[Verb("selftest", HelpText = "Prove the probes work on this kernel: for each rung configuration (all rungs, then without fentry, then tracepoint alone; or just --rungs) load the TCP probe, report the rung chosen, drive known loopback request/response traffic and check the histograms, per-series counters and send/recv counts; optionally run the XDP packet corpus. Prints one line per check and a NETSCOPE-SELFTEST-SUMMARY JSON line; exits 1 if any check failed. Needs root; traffic stays on 127.0.0.1.")]
+[Verb("selftest", HelpText = "Prove the probes work on this kernel: for each rung configuration (all rungs, then without fentry, then tracepoint alone, then tracepoint with the syscalls hook set forced; or just --rungs/--tracepoint-hooks) load the TCP probe, report the rung and hook set chosen, drive known loopback request/response traffic and check the histograms, per-series counters and send/recv counts; optionally run the XDP packet corpus. Prints one line per check and a NETSCOPE-SELFTEST-SUMMARY JSON line; exits 1 if any check failed. Needs root; traffic stays on 127.0.0.1.")]
 internal sealed class SelfTestVerb
 {
     [Option("rungs", Separator = ',', HelpText = "Run only this rung configuration (fentry,kprobe,tracepoint subset) instead of the whole ladder.")]
     public IEnumerable<string> Rungs { get; set; } = [];
+
+    [Option("tracepoint-hooks", HelpText = "Run only the configuration with this tracepoint hook set (auto, sock or syscalls), with --rungs or all rungs, instead of the whole ladder.")]
+    public string? TracepointHooks { get; set; }
 
     [Option("requests", Default = 20, HelpText = "Request/response round trips per rung configuration (each answered after 156 ms).")]
     public int Requests { get; set; } = 20;

@@ -70,6 +70,9 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// <summary>The rung in use.</summary>
     public HookRung Rung => _attached.Rung;
 
+    /// <summary>The hook set the rung in use hooks through.</summary>
+    public HookSet HookSet => _attached.HookSet;
+
     /// <summary>Every rung with the reason it was used or refused.</summary>
     public IReadOnlyList<RungReport> Reports => _attached.Reports;
 
@@ -89,6 +92,7 @@ internal sealed class TcpLatencyProbe : IDisposable
         [
             new RungPrograms(
                 HookRung.Fentry,
+                HookSet.Tcp,
                 [
                     new("fentry_tcp_sendmsg", "tcp_sendmsg", p => p.AttachTrace()),
                     new("fexit_tcp_recvmsg", "tcp_recvmsg", p => p.AttachTrace()),
@@ -97,6 +101,7 @@ internal sealed class TcpLatencyProbe : IDisposable
                 []),
             new RungPrograms(
                 HookRung.Kprobe,
+                HookSet.Tcp,
                 [
                     new("kprobe_tcp_sendmsg", "tcp_sendmsg", p => p.AttachKprobe("tcp_sendmsg", returnProbe: false)),
                     new("kprobe_tcp_recvmsg", "tcp_recvmsg", p => p.AttachKprobe("tcp_recvmsg", returnProbe: false)),
@@ -106,12 +111,14 @@ internal sealed class TcpLatencyProbe : IDisposable
                 []),
             new RungPrograms(
                 HookRung.Tracepoint,
+                HookSet.Sock,
                 [
                     new("tp_sock_send_length", "tcp_sendmsg", p => p.AttachTracepoint("sock", "sock_send_length")),
                     new("tp_sock_recv_length", "tcp_recvmsg", p => p.AttachTracepoint("sock", "sock_recv_length")),
                 ],
                 [],
                 ["sock/sock_send_length", "sock/sock_recv_length"]),
+            SyscallTracepoints.Rung,
         ],
         [
             new HookProgram("tp_inet_sock_set_state", "tcp_state", p => p.AttachTracepoint("sock", "inet_sock_set_state")),
@@ -153,14 +160,20 @@ internal sealed class TcpLatencyProbe : IDisposable
     public const ushort OtherPort = 0;
 
     /// <summary>Loads and attaches through the best allowed rung.</summary>
+    /// <param name="selector">Tries the rungs.</param>
+    /// <param name="allowed">Rungs the probe may use.</param>
+    /// <param name="series">Series settings (tcp:), default when null.</param>
+    /// <param name="events">Event settings (events:), default when null.</param>
+    /// <param name="tracepointHooks">Forces the tracepoint rung's hook set; null chooses automatically (sock, else syscalls).</param>
     public static TcpLatencyProbe Attach(
         RungSelector selector,
         IReadOnlySet<HookRung> allowed,
         Configuration.TcpSeriesSettings? series = null,
-        Configuration.EventsSettings? events = null)
+        Configuration.EventsSettings? events = null,
+        HookSet? tracepointHooks = null)
     {
         events ??= new Configuration.EventsSettings();
-        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed), events);
+        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed, tracepointHooks), events);
     }
 
     /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>

@@ -45,7 +45,7 @@ internal sealed class SelfTestReport
         foreach (RungConfigurationResult configuration in _configurations)
         {
             text.Append("  rungs ").Append(configuration.Name).Append(": ")
-                .Append(configuration.Rung is { } rung ? $"{Names.Of(rung)} chosen" : "no rung attached").Append('\n');
+                .Append(configuration.ChosenName is { } chosen ? $"{chosen} chosen" : "no rung attached").Append('\n');
         }
 
         foreach (SelfTestCheck check in _checks)
@@ -102,11 +102,13 @@ internal sealed class SelfTestReport
         json.WriteStartObject();
         json.WriteString("name", configuration.Name);
         json.WriteString("rung", configuration.Rung is { } rung ? Names.Of(rung) : null);
+        json.WriteString("hook_set", configuration.HookSet is { } hookSet ? Names.Of(hookSet) : null);
         json.WriteStartArray("rungs");
         foreach (RungReport report in configuration.Reports)
         {
             json.WriteStartObject();
             json.WriteString("rung", Names.Of(report.Rung));
+            json.WriteString("hook_set", Names.Of(report.HookSet));
             json.WriteBoolean("available", report.Available);
             json.WriteBoolean("chosen", report.Chosen);
             json.WriteString("reason", report.Reason);

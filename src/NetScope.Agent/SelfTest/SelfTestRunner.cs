@@ -11,20 +11,10 @@ namespace NetScope.Agent.SelfTest;
 /// </summary>
 internal static class SelfTestRunner
 {
-    /// <summary>
-    /// The rung ladder: all rungs (what `run` uses without configuration), then without the best rung,
-    /// and so on down to the last alone: fentry,kprobe,tracepoint / kprobe,tracepoint / tracepoint.
-    /// </summary>
-    public static IReadOnlyList<IReadOnlySet<HookRung>> Ladder()
-    {
-        HookRung[] best = Enum.GetValues<HookRung>();
-        return [.. Enumerable.Range(0, best.Length).Select(skip => (IReadOnlySet<HookRung>)best.Skip(skip).ToHashSet())];
-    }
-
-    /// <param name="rungs">One configuration to run, or null for the whole <see cref="Ladder"/>.</param>
+    /// <param name="only">One configuration to run, or null for the whole <see cref="RungConfiguration.Ladder"/>.</param>
     /// <param name="requests">Round trips of traffic per configuration.</param>
     /// <param name="xdpCorpus">The corpus folder (manifest.json + packets), or null to leave XDP out.</param>
-    public static async Task<SelfTestReport> RunAsync(IReadOnlySet<HookRung>? rungs, int requests, string? xdpCorpus)
+    public static async Task<SelfTestReport> RunAsync(RungConfiguration? only, int requests, string? xdpCorpus)
     {
         var report = new SelfTestReport(BuildInfoMetric.KernelRelease);
 
@@ -32,11 +22,11 @@ internal static class SelfTestRunner
         // response would count as latency.
         await LoopbackEchoServer.WarmUpAsync();
         var tcp = new TcpSelfTest(new RungSelector(new KernelFeatures()), requests);
-        IReadOnlyList<IReadOnlySet<HookRung>> configurations = rungs is null ? Ladder() : [rungs];
+        IReadOnlyList<RungConfiguration> configurations = only is null ? RungConfiguration.Ladder(TcpLatencyProbe.Definition) : [only];
         for (int i = 0; i < configurations.Count; i++)
         {
             // The first configuration is the one the user runs (all rungs, or --rungs): it must attach.
-            // Lower ones may not exist on this kernel (e.g. the tracepoints before 6.3): skipped, not failed.
+            // Lower ones may not exist on this kernel (e.g. no tracepoint hook set at all): skipped, not failed.
             report.Add(await tcp.RunAsync(configurations[i], mustAttach: i == 0));
         }
 
@@ -66,12 +56,12 @@ internal static class SelfTestRunner
                 ulong otherValue = other.ExactNumbers.GetValueOrDefault(key);
                 if (otherValue != value)
                 {
-                    differences.Add($"{key}: {value} with {Names.Of(first.Rung!.Value)}, {otherValue} with {Names.Of(other.Rung!.Value)}");
+                    differences.Add($"{key}: {value} with {first.ChosenName} ({first.Name}), {otherValue} with {other.ChosenName} ({other.Name})");
                 }
             }
         }
 
-        string rungs = string.Join(", ", attached.Select(c => Names.Of(c.Rung!.Value)));
+        string rungs = string.Join(", ", attached.Select(c => c.ChosenName));
         return SelfTestCheck.Verdict("same_numbers", "all", null, differences.Count == 0,
             differences.Count == 0 ? $"{attached.Count} configurations ({rungs}) recorded identical numbers" : string.Join("; ", differences));
     }

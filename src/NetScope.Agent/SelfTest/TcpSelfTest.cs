@@ -3,25 +3,32 @@ using NetScope.Native;
 
 namespace NetScope.Agent.SelfTest;
 
-/// <summary>What one rung configuration gave: the rung chosen (null when none attached), every rung's verdict, the numbers and the checks.</summary>
-/// <param name="Name">The allowed rungs joined by commas, best first, e.g. "kprobe,tracepoint".</param>
-/// <param name="Allowed">The rungs the probe was allowed to use.</param>
+/// <summary>What one rung configuration gave: the rung and hook set chosen (null when none attached), every rung's verdict, the numbers and the checks.</summary>
+/// <param name="Configuration">The rungs the probe was allowed to use, and the forced tracepoint hook set if any.</param>
 /// <param name="Rung">The rung that attached, or null.</param>
-/// <param name="Reports">Per rung: used, available or refused, and why.</param>
+/// <param name="HookSet">The hook set of that rung, or null.</param>
+/// <param name="Reports">Per rung and hook set: used, available or refused, and why.</param>
 /// <param name="ExactNumbers">Numbers fixed by the traffic (equal on every rung), empty when nothing attached.</param>
 /// <param name="ObservedNumbers">Numbers that depend on the host, empty when nothing attached.</param>
 /// <param name="Checks">This configuration's checks.</param>
 internal sealed record RungConfigurationResult(
-    string Name,
-    IReadOnlySet<HookRung> Allowed,
+    RungConfiguration Configuration,
     HookRung? Rung,
+    HookSet? HookSet,
     IReadOnlyList<RungReport> Reports,
     IReadOnlyDictionary<string, ulong> ExactNumbers,
     IReadOnlyDictionary<string, ulong> ObservedNumbers,
-    IReadOnlyList<SelfTestCheck> Checks);
+    IReadOnlyList<SelfTestCheck> Checks)
+{
+    /// <summary>The configuration's name, e.g. "kprobe,tracepoint" (see <see cref="RungConfiguration.Name"/>).</summary>
+    public string Name => Configuration.Name;
+
+    /// <summary>The rung and hook set that attached, e.g. "tracepoint/syscalls", or null.</summary>
+    public string? ChosenName => Rung is { } rung && HookSet is { } hookSet ? Names.Of(rung, hookSet) : null;
+}
 
 /// <summary>
-/// Attaches the TCP latency probe restricted to one set of rungs (as `run --rungs` does), drives known
+/// Attaches the TCP latency probe restricted to one rung configuration (as `run --rungs` does), drives known
 /// loopback traffic through it and checks what the kernel recorded (<see cref="TcpTrafficChecks"/>).
 /// </summary>
 internal sealed class TcpSelfTest
@@ -45,30 +52,28 @@ internal sealed class TcpSelfTest
         _requests = requests;
     }
 
-    /// <summary>Names a rung set as the CLI writes it: best first, comma-separated.</summary>
-    public static string NameOf(IReadOnlySet<HookRung> rungs) => string.Join(',', Enum.GetValues<HookRung>().Where(rungs.Contains).Select(Names.Of));
-
     /// <summary>
     /// Runs one configuration. When no allowed rung attaches, the attach check fails if
     /// <paramref name="mustAttach"/> (the agent could not run so configured), else it is skipped with the refusals.
     /// </summary>
-    public async Task<RungConfigurationResult> RunAsync(IReadOnlySet<HookRung> allowed, bool mustAttach)
+    public async Task<RungConfigurationResult> RunAsync(RungConfiguration configuration, bool mustAttach)
     {
-        string name = NameOf(allowed);
+        string name = configuration.Name;
         TcpLatencyProbe probe;
         try
         {
-            probe = TcpLatencyProbe.Attach(_selector, allowed, events: new Configuration.EventsSettings() with { SlowThreshold = Delay / 2 });
+            probe = TcpLatencyProbe.Attach(_selector, configuration.Rungs, events: new Configuration.EventsSettings() with { SlowThreshold = Delay / 2 },
+                tracepointHooks: configuration.TracepointHooks);
         }
         catch (NoUsableRungException ex)
         {
             var attach = new SelfTestCheck("attach", name, null, mustAttach ? CheckOutcome.Fail : CheckOutcome.Skip, $"no allowed rung attached: {Describe(ex.Reports)}");
-            return new RungConfigurationResult(name, allowed, null, ex.Reports, new Dictionary<string, ulong>(), new Dictionary<string, ulong>(), [attach]);
+            return new RungConfigurationResult(configuration, null, null, ex.Reports, new Dictionary<string, ulong>(), new Dictionary<string, ulong>(), [attach]);
         }
 
         using (probe)
         {
-            string rung = Names.Of(probe.Rung);
+            string rung = Names.Of(probe.Rung, probe.HookSet);
             var checks = new List<SelfTestCheck> { new("attach", name, rung, CheckOutcome.Pass, Describe(probe.Reports)) };
             TcpTrafficObservation observation = await ObserveAsync(probe);
             foreach ((string checkName, Func<TcpTrafficObservation, (bool Passed, string Reason)> check) in TcpTrafficChecks.All)
@@ -77,7 +82,7 @@ internal sealed class TcpSelfTest
                 checks.Add(SelfTestCheck.Verdict(checkName, name, rung, passed, reason));
             }
 
-            return new RungConfigurationResult(name, allowed, probe.Rung, probe.Reports,
+            return new RungConfigurationResult(configuration, probe.Rung, probe.HookSet, probe.Reports,
                 TcpTrafficChecks.ExactNumbers(observation), TcpTrafficChecks.ObservedNumbers(observation), checks);
         }
     }
@@ -126,5 +131,5 @@ internal sealed class TcpSelfTest
     }
 
     private static string Describe(IReadOnlyList<RungReport> reports) =>
-        string.Join("; ", reports.Select(r => $"{Names.Of(r.Rung)}: {(r.Chosen ? "chosen, " : string.Empty)}{r.Reason}"));
+        string.Join("; ", reports.Select(r => $"{r.Name}: {(r.Chosen ? "chosen, " : string.Empty)}{r.Reason}"));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using NetScope.Agent.Configuration;
+using NetScope.Agent.Probes;
 using NetScope.Native;
 
 namespace NetScope.Agent.Tests.Configuration;
@@ -15,6 +16,7 @@ public class ConfigLoaderTests
         AgentConfig config = ConfigLoader.Parse(EmbeddedDefaultConfig.Text, EmbeddedDefaultConfig.SourceName);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9745), config.Listen);
         Assert.Equal(3, config.Rungs.Count);
+        Assert.Null(config.TracepointHooks);
         Assert.Null(config.Interfaces);
         Assert.Empty(config.Rules);
     }
@@ -25,9 +27,10 @@ public class ConfigLoaderTests
     [Fact]
     public void ReadsEveryKey()
     {
-        AgentConfig config = ConfigLoader.Parse("listen: '[::1]:9000'\nprobes:\n  rungs: [tracepoint]\ninterfaces: []\n", "x.yaml");
+        AgentConfig config = ConfigLoader.Parse("listen: '[::1]:9000'\nprobes:\n  rungs: [tracepoint]\n  tracepoint_hooks: syscalls\ninterfaces: []\n", "x.yaml");
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9000), config.Listen);
         Assert.Equal([HookRung.Tracepoint], config.Rungs);
+        Assert.Equal(HookSet.Syscalls, config.TracepointHooks);
         Assert.Equal("x.yaml", config.Source);
     }
 
@@ -54,6 +57,19 @@ public class ConfigLoaderTests
         Assert.StartsWith("test.yaml:2:11: probes.rungs: 'uprobe' is not one of", ex.Errors[0]);
         Assert.StartsWith("test.yaml:2:27: probes.rungs: 'kprobe' is listed twice", ex.Errors[1]);
     }
+
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("sock", "Sock")]
+    [InlineData("SYSCALLS", "Syscalls")]
+    public void TracepointHooksAreAutoOrATracepointHookSet(string text, string? expected) =>
+        Assert.Equal(expected, ConfigLoader.Parse($"probes:\n  tracepoint_hooks: {text}\n", "x").TracepointHooks?.ToString());
+
+    [Fact]
+    public void TracepointHooksOfAnotherRungAreRefusedWithTheChoices() =>
+        Assert.Equal(
+            "test.yaml:2:21: probes.tracepoint_hooks: 'tcp' is not one of auto, sock, syscalls",
+            Assert.Single(Invalid("probes:\n  tracepoint_hooks: tcp\n").Errors));
 
     [Fact]
     public void EmptyRungListIsRefused() =>

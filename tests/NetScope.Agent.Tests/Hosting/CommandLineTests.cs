@@ -56,16 +56,26 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task UnknownTracepointHookSetIsAUsageError()
+    {
+        (int exit, string error) = await RunAsync("run", "--tracepoint-hooks", "tcp");
+        Assert.Equal(2, exit);
+        Assert.Contains("--tracepoint-hooks 'tcp' is not one of auto, sock, syscalls", error);
+    }
+
+    [Fact]
     public async Task SelftestHelpNamesItsOptions()
     {
         (int exit, string error) = await RunAsync("selftest", "--help");
         Assert.Equal(0, exit);
         Assert.Contains("--xdp-corpus", error);
         Assert.Contains("--requests", error);
+        Assert.Contains("--tracepoint-hooks", error);
     }
 
     [Theory]
     [InlineData("--rungs", "uprobe", "--rungs 'uprobe'")]
+    [InlineData("--tracepoint-hooks", "raw", "--tracepoint-hooks 'raw' is not one of auto, sock, syscalls")]
     [InlineData("--requests", "0", "--requests must be at least 1")]
     public async Task SelftestUsageErrorsExitTwoBeforeTouchingTheKernel(string option, string value, string message)
     {

@@ -11,23 +11,25 @@ public class ProbeReportTests
     {
         RungReport[] reports =
         [
-            new(HookRung.Fentry, false, false, "no trampolines"),
-            new(HookRung.Kprobe, false, false, "kernel built without CONFIG_KPROBES"),
-            new(HookRung.Tracepoint, true, true, "loaded and attached"),
+            new(HookRung.Fentry, HookSet.Tcp, false, false, "no trampolines"),
+            new(HookRung.Kprobe, HookSet.Tcp, false, false, "kernel built without CONFIG_KPROBES"),
+            new(HookRung.Tracepoint, HookSet.Sock, false, false, "tracepoint sock/sock_send_length does not exist on this kernel"),
+            new(HookRung.Tracepoint, HookSet.Syscalls, true, true, "loaded and attached"),
         ];
         string text = ProbeReport.Format("tcp_latency", ["tcp_sendmsg", "tcp_recvmsg"], reports);
         Assert.Contains("hook tcp_sendmsg", text);
         Assert.Contains("hook tcp_recvmsg", text);
-        Assert.Contains("fentry     refused: no trampolines", text);
-        Assert.Contains("kprobe     refused: kernel built without CONFIG_KPROBES", text);
-        Assert.Contains("tracepoint available (would be used)", text);
-        Assert.EndsWith("rung used: tracepoint\n", text);
+        Assert.Contains("fentry/tcp           refused: no trampolines", text);
+        Assert.Contains("kprobe/tcp           refused: kernel built without CONFIG_KPROBES", text);
+        Assert.Contains("tracepoint/sock      refused: tracepoint sock/sock_send_length does not exist", text);
+        Assert.Contains("tracepoint/syscalls  available (would be used)", text);
+        Assert.EndsWith("rung used: tracepoint/syscalls\n", text);
     }
 
     [Fact]
     public void SaysWhenNoRungCanAttach()
     {
-        string text = ProbeReport.Format("tcp_latency", ["tcp_sendmsg"], [new(HookRung.Tracepoint, false, false, "missing")]);
+        string text = ProbeReport.Format("tcp_latency", ["tcp_sendmsg"], [new(HookRung.Tracepoint, HookSet.Sock, false, false, "missing")]);
         Assert.Contains("rung used: none", text);
     }
 }

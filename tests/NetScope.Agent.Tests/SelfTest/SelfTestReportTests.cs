@@ -84,14 +84,15 @@ public class SelfTestReportTests
     public void SummaryLineCarriesRungsNumbersAndChecks()
     {
         var report = new SelfTestReport("6.1.0-test");
-        IReadOnlySet<HookRung> allowed = new HashSet<HookRung> { HookRung.Kprobe, HookRung.Tracepoint };
+        var allowed = new RungConfiguration(new HashSet<HookRung> { HookRung.Kprobe, HookRung.Tracepoint });
         RungReport[] reports =
         [
-            new(HookRung.Fentry, false, false, "disabled by configuration"),
-            new(HookRung.Kprobe, true, true, "loaded and attached"),
-            new(HookRung.Tracepoint, true, false, "not tried: kprobe is preferred"),
+            new(HookRung.Fentry, HookSet.Tcp, false, false, "disabled by configuration"),
+            new(HookRung.Kprobe, HookSet.Tcp, true, true, "loaded and attached"),
+            new(HookRung.Tracepoint, HookSet.Sock, true, false, "not tried: kprobe/tcp is preferred"),
+            new(HookRung.Tracepoint, HookSet.Syscalls, true, false, "not tried: kprobe/tcp is preferred"),
         ];
-        report.Add(new RungConfigurationResult(TcpSelfTest.NameOf(allowed), allowed, HookRung.Kprobe, reports,
+        report.Add(new RungConfigurationResult(allowed, HookRung.Kprobe, HookSet.Tcp, reports,
             TcpTrafficChecks.ExactNumbers(Good()), TcpTrafficChecks.ObservedNumbers(Good()),
             [new SelfTestCheck("attach", "kprobe,tracepoint", "kprobe", CheckOutcome.Pass, "ok")]));
         report.Add(new SelfTestCheck("xdp_corpus/x", "xdp", null, CheckOutcome.Skip, "'quoted' reason"));
@@ -106,6 +107,8 @@ public class SelfTestReportTests
         JsonElement configuration = root.GetProperty("configurations")[0];
         Assert.Equal("kprobe,tracepoint", configuration.GetProperty("name").GetString());
         Assert.Equal("kprobe", configuration.GetProperty("rung").GetString());
+        Assert.Equal("tcp", configuration.GetProperty("hook_set").GetString());
+        Assert.Equal("syscalls", configuration.GetProperty("rungs")[3].GetProperty("hook_set").GetString());
         Assert.Equal(20UL, configuration.GetProperty("numbers").GetProperty("server_samples").GetUInt64());
         Assert.Equal("skip", root.GetProperty("checks")[1].GetProperty("outcome").GetString());
     }
@@ -122,6 +125,16 @@ public class SelfTestReportTests
     }
 
     [Fact]
-    public void TheLadderDropsTheBestRungEachStep() =>
-        Assert.Equal(["fentry,kprobe,tracepoint", "kprobe,tracepoint", "tracepoint"], SelfTestRunner.Ladder().Select(TcpSelfTest.NameOf));
+    public void TheLadderDropsTheBestRungEachStepThenForcesTheOtherTracepointHookSet() =>
+        Assert.Equal(
+            ["fentry,kprobe,tracepoint", "kprobe,tracepoint", "tracepoint", "tracepoint/syscalls"],
+            RungConfiguration.Ladder(TcpLatencyProbe.Definition).Select(c => c.Name));
+
+    [Fact]
+    public void AForcedHookSetIsNamedAfterItsRung()
+    {
+        Assert.Equal("fentry,kprobe,tracepoint/sock", new RungConfiguration(Enum.GetValues<HookRung>().ToHashSet(), HookSet.Sock).Name);
+        // A forced tracepoint hook set without the tracepoint rung changes nothing, so the name does not show it.
+        Assert.Equal("kprobe", new RungConfiguration(new HashSet<HookRung> { HookRung.Kprobe }, HookSet.Syscalls).Name);
+    }
 }
