@@ -47,6 +47,9 @@ internal sealed class SpscQueue<T> : IValueTaskSource<bool>
     /// <summary>How many items the queue holds at most.</summary>
     public int Capacity => (int)_capacity;
 
+    /// <summary>Items the producer has enqueued since the queue was made (published or still staged); any thread may read it.</summary>
+    public long Enqueued => Volatile.Read(ref _positions.ProducerTail);
+
     /// <summary>
     /// Producer: stages a copy of <paramref name="item"/>; false when the queue is full (nothing staged).
     /// The consumer sees it after the next <see cref="Publish"/>.
