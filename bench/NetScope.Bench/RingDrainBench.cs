@@ -82,7 +82,7 @@ internal static class RingDrainBench
         md.AppendLine(CultureInfo.InvariantCulture, $"`TcpEventIngest` (its `RingBufferPoller`/`BpfRingBuffer` reader of the ring's mmap'd pages, `TcpEventDecoder`, single-producer/");
         md.AppendLine(CultureInfo.InvariantCulture, $"single-consumer queue of {QueueCapacity:N0}), drained with `DrainNow()` on this thread (no epoll: the agent's poller reads before it");
         md.AppendLine(CultureInfo.InvariantCulture, $"waits), the queue emptied (untimed) after each fill. Allocations: `GC.GetAllocatedBytesForCurrentThread()`");
-        md.AppendLine(CultureInfo.InvariantCulture, $"over each measured run, after a warm-up run. Reproduce: `make bench BENCH=ring`.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"over each measured run, after a warm-up of 2 × {WarmUpFills} fills per reader. Reproduce: `make bench BENCH=ring`.");
         md.AppendLine();
         md.AppendLine("| figure | measured | baseline (C consumer) | target | result |");
         md.AppendLine("|---|---:|---:|---:|---|");
