@@ -9,7 +9,8 @@ public interface IRingBufferHandler
 {
     /// <summary>
     /// One committed record, in place in the ring's shared memory: valid only during the call (the kernel
-    /// may reuse the space once the reader moves on), so copy what must be kept.
+    /// may reuse the space once the reader moves on), so copy what must be kept. Must not throw: an exception
+    /// leaves the pass with its space not handed back, so the same records come again on the next call.
     /// </summary>
     void OnRecord(ReadOnlySpan<byte> record);
 

@@ -65,8 +65,9 @@ internal sealed class RingBufferPoller<THandler> : IDisposable
                     _ring.WaitForData(PollTimeoutMs);
                 }
             }
-            catch (BpfException ex)
+            catch (Exception ex)
             {
+                // BpfException is the expected case; anything else (handlers must not throw) must not end the thread either.
                 _logger.LogError("Reading ring buffer {Ring} failed: {Error}", _ring.Name, ex.Message);
                 Thread.Sleep(1000);
             }

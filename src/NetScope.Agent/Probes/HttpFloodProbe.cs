@@ -351,7 +351,17 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     /// <summary>hf_events records go straight to <see cref="OnEvent"/> (each is logged; nothing to publish per batch).</summary>
     private readonly struct FloodEventHandler(HttpFloodProbe probe) : IRingBufferHandler
     {
-        public void OnRecord(ReadOnlySpan<byte> record) => probe.OnEvent(record);
+        public void OnRecord(ReadOnlySpan<byte> record)
+        {
+            try
+            {
+                probe.OnEvent(record);
+            }
+            catch (Exception)
+            {
+                // A failing log sink must not stall the ring (a handler must not throw); the record was counted as received.
+            }
+        }
 
         public void OnBatchEnd()
         {
