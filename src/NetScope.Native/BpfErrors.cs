@@ -20,6 +20,17 @@ public static class BpfErrors
         return result;
     }
 
+    /// <summary>Throws when a C library call returned -1 (the errno comes from the last P/Invoke); returns the result otherwise.</summary>
+    public static int CheckErrno(int result, string operation, string? objectName)
+    {
+        if (result == -1)
+        {
+            throw Create(Marshal.GetLastPInvokeError(), operation, objectName);
+        }
+
+        return result;
+    }
+
     /// <summary>Throws when a pointer API returned NULL; the errno comes from the last P/Invoke.</summary>
     public static T CheckHandle<T>(T handle, string operation, string? objectName)
         where T : SafeHandle

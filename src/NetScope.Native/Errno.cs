@@ -7,6 +7,8 @@ public static class Errno
     public const int EPERM = 1;
     /// <summary>No such file or directory.</summary>
     public const int ENOENT = 2;
+    /// <summary>Interrupted system call (a signal arrived during a blocking call).</summary>
+    public const int EINTR = 4;
     /// <summary>Try again.</summary>
     public const int EAGAIN = 11;
     /// <summary>Out of memory.</summary>

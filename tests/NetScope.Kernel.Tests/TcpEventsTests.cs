@@ -23,7 +23,7 @@ public class TcpEventsTests
     {
         ingest.DrainNow();
         var events = new List<TcpEventRecord>();
-        while (ingest.Reader.TryRead(out TcpEventRecord e))
+        while (ingest.TryRead(out TcpEventRecord e))
         {
             events.Add(e);
         }

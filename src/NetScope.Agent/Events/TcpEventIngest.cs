@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using NetScope.Agent.Probes;
 using NetScope.Native;
@@ -6,39 +6,33 @@ using NetScope.Native;
 namespace NetScope.Agent.Events;
 
 /// <summary>
-/// The user-space half of the tcp_events path: ring buffer → decoder → bounded queue → consumer. The
-/// ring reader never waits for the consumer: when the queue is full the record is dropped and counted
-/// (<see cref="QueueLost"/>), so a slow consumer can only lose events, never stall the ring and make the
-/// kernel lose them silently. Invariant: <see cref="Received"/> = delivered + <see cref="QueueLost"/> + <see cref="Malformed"/>.
+/// The user-space half of the tcp_events path: ring buffer (read in place) → decoder → bounded
+/// single-producer/single-consumer queue → consumer. The ring reader never waits for the consumer: when
+/// the queue is full the record is dropped and counted (<see cref="QueueLost"/>), so a slow consumer can
+/// only lose events, never stall the ring and make the kernel lose them silently. Each pass over the ring
+/// is published to the consumer at once. Invariant: <see cref="Received"/> = delivered + <see cref="QueueLost"/> + <see cref="Malformed"/>.
 /// </summary>
 internal sealed class TcpEventIngest : IDisposable
 {
-    private readonly Channel<TcpEventRecord> _queue;
-    private readonly RingBufferPoller _poller;
-    private long _received;
+    private readonly SpscQueue<TcpEventRecord> _queue;
+    private readonly RingBufferPoller<RecordHandler> _poller;
+
+    // The two loss counters have one writer, the ring reader thread (or the DrainNow caller), so it increments
+    // them without an interlocked instruction; other threads read them with Volatile.Read (aligned 64-bit loads
+    // and stores are atomic on 64-bit targets). Every record taken off the ring is either enqueued, lost to a
+    // full queue or malformed, so Received is their sum rather than a third per-record increment (measured in
+    // bench/, BENCH=ring).
     private long _queueLost;
     private long _malformed;
 
     public TcpEventIngest(BpfMap ring, int queueCapacity, ILogger logger)
     {
-        _queue = Channel.CreateBounded<TcpEventRecord>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleWriter = true,
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking; the failure is counted
-        });
-        _poller = new RingBufferPoller(ring, OnRecord, "tcp_events", logger);
+        _queue = new SpscQueue<TcpEventRecord>(queueCapacity);
+        _poller = new RingBufferPoller<RecordHandler>(ring, new RecordHandler(this), "tcp_events", logger);
     }
 
-    /// <summary>Decoded events, oldest first.</summary>
-    public ChannelReader<TcpEventRecord> Reader => _queue.Reader;
-
-    // The counters have one writer, the ring reader thread (or the DrainNow caller), so it increments them
-    // without an interlocked instruction per record; other threads read them with Volatile.Read (aligned
-    // 64-bit loads and stores are atomic on 64-bit targets). Measured in bench/ (BENCH=ring).
-
     /// <summary>Records taken off the ring.</summary>
-    public long Received => Volatile.Read(ref _received);
+    public long Received => _queue.Enqueued + QueueLost + Malformed;
 
     /// <summary>Records dropped because the queue was full.</summary>
     public long QueueLost => Volatile.Read(ref _queueLost);
@@ -52,22 +46,38 @@ internal sealed class TcpEventIngest : IDisposable
     /// <summary>Reads every record available now on the calling thread (tests: a paused reader catching up).</summary>
     public int DrainNow() => _poller.DrainNow();
 
+    /// <summary>The consumer: takes the oldest decoded event.</summary>
+    public bool TryRead(out TcpEventRecord record) => _queue.TryDequeue(out record);
+
+    /// <summary>The consumer: waits for events (true) or for the end after <see cref="Dispose"/> (false).</summary>
+    public ValueTask<bool> WaitToReadAsync() => _queue.WaitToReadAsync();
+
+    /// <summary>Stops the reader, then ends the queue (the consumer drains what is left and stops).</summary>
     public void Dispose()
     {
         _poller.Dispose();
-        _queue.Writer.TryComplete();
+        _queue.Complete();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OnRecord(ReadOnlySpan<byte> record)
     {
-        Volatile.Write(ref _received, _received + 1);
-        if (!TcpEventDecoder.TryDecode(record, out TcpEventRecord decoded))
+        if (!TcpEventDecoder.IsWellFormed(record))
         {
-            Volatile.Write(ref _malformed, _malformed + 1);
+            _malformed++;
         }
-        else if (!_queue.Writer.TryWrite(decoded))
+        else if (!_queue.TryEnqueue(in TcpEventDecoder.View(record)))
         {
-            Volatile.Write(ref _queueLost, _queueLost + 1);
+            _queueLost++;
         }
+    }
+
+    /// <summary>The ring reader's handler: a struct, so the poller's generic code calls (and inlines) it directly.</summary>
+    private readonly struct RecordHandler(TcpEventIngest ingest) : IRingBufferHandler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnRecord(ReadOnlySpan<byte> record) => ingest.OnRecord(record);
+
+        public void OnBatchEnd() => ingest._queue.Publish();
     }
 }

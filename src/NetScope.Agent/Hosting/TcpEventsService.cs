@@ -73,7 +73,7 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
         _ingest = ingest;
         ingest.Start();
         _metrics.Report(Ring, 0, 0, 0, 0, 1);
-        Task consumer = ConsumeAsync(ingest, stoppingToken);
+        Task consumer = ConsumeAsync(ingest);
         try
         {
             await ControlSamplingAsync(probe, ingest, stoppingToken);
@@ -85,11 +85,15 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
         }
     }
 
-    private async Task ConsumeAsync(TcpEventIngest ingest, CancellationToken stoppingToken)
+    /// <summary>Moves decoded events into the recent lists until the ingest is disposed (which ends its queue).</summary>
+    private async Task ConsumeAsync(TcpEventIngest ingest)
     {
-        await foreach (TcpEventRecord record in ingest.Reader.ReadAllAsync(stoppingToken))
+        while (await ingest.WaitToReadAsync())
         {
-            (record.Type == TcpEventType.SlowRequest ? _slow : _closes).Add(record);
+            while (ingest.TryRead(out TcpEventRecord record))
+            {
+                (record.Type == TcpEventType.SlowRequest ? _slow : _closes).Add(record);
+            }
         }
     }
 

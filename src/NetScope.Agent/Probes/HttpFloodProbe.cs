@@ -38,7 +38,7 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
     private readonly BpfMap[] _ruleSources;
     private readonly BpfMap _sourceState;
     private readonly BpfMap _counters;
-    private readonly Events.RingBufferPoller _events;
+    private readonly Events.RingBufferPoller<FloodEventHandler> _events;
     private readonly ILogger _logger;
     private readonly Lock _applyGate = new();
     private long _lastFlipTimestamp;
@@ -63,7 +63,7 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
         _ruleSources = [bpf.FindMap("hf_rule_src0"), bpf.FindMap("hf_rule_src1")];
         _sourceState = bpf.FindMap("hf_src_state");
         _counters = bpf.FindMap("hf_counters");
-        _events = new Events.RingBufferPoller(bpf.FindMap("hf_events"), OnEvent, $"hf_events {interfaceName}", logger);
+        _events = new Events.RingBufferPoller<FloodEventHandler>(bpf.FindMap("hf_events"), new FloodEventHandler(this), $"hf_events {interfaceName}", logger);
         _events.Start();
     }
 
@@ -345,6 +345,26 @@ internal sealed unsafe class HttpFloodProbe : IDisposable
                     "XDP {Event}: rule {Rule} source {Source} reason {Reason} action {Action} mode {Mode} interface {Interface}",
                     e.TypeName, ruleName, SourceAddressFormat.Format(e.Source, _truncateSources), e.ReasonName, action, mode, InterfaceName);
                 break;
+        }
+    }
+
+    /// <summary>hf_events records go straight to <see cref="OnEvent"/> (each is logged; nothing to publish per batch).</summary>
+    private readonly struct FloodEventHandler(HttpFloodProbe probe) : IRingBufferHandler
+    {
+        public void OnRecord(ReadOnlySpan<byte> record)
+        {
+            try
+            {
+                probe.OnEvent(record);
+            }
+            catch (Exception)
+            {
+                // A failing log sink must not stall the ring (a handler must not throw); the record was counted as received.
+            }
+        }
+
+        public void OnBatchEnd()
+        {
         }
     }
 

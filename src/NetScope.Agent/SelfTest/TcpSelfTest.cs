@@ -109,7 +109,7 @@ internal sealed class TcpSelfTest
         ulong[] after = probe.ReadCounters();
         events.DrainNow();
         var ours = new List<TcpEventRecord>();
-        while (events.Reader.TryRead(out TcpEventRecord record))
+        while (events.TryRead(out TcpEventRecord record))
         {
             if (record.SeriesPort == server.Port)
             {

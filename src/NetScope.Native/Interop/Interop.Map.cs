@@ -44,4 +44,20 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static unsafe partial int bpf_map_get_next_key(int fd, void* key, void* next_key);
+
+    /// <summary>The leading fields of struct bpf_map_info; the kernel fills as much as info_len asks for.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct bpf_map_info
+    {
+        public uint type;
+        public uint id;
+        public uint key_size;
+        public uint value_size;
+        public uint max_entries;
+        public uint map_flags;
+    }
+
+    /// <summary>BPF_OBJ_GET_INFO_BY_FD: the kernel's own view of a map (what libbpf's ring buffer reader sizes itself by).</summary>
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_obj_get_info_by_fd(int bpf_fd, void* info, uint* info_len);
 }

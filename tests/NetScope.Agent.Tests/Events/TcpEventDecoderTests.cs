@@ -59,4 +59,18 @@ public class TcpEventDecoderTests
         Assert.False(TcpEventDecoder.TryDecode(Fixture(type: 9), out _));
         Assert.False(TcpEventDecoder.TryDecode(Fixture(role: 0), out _));
     }
+
+    [Fact]
+    public void TheInPlaceViewIsTheDecodedRecordWithoutACopy()
+    {
+        byte[] record = Fixture(type: 2);
+        Assert.True(TcpEventDecoder.IsWellFormed(record));
+        ref readonly TcpEventRecord view = ref TcpEventDecoder.View(record);
+        Assert.Equal(TcpEventType.SlowRequest, view.Type);
+        Assert.Equal(9u, view.Requests);
+
+        // A view, not a copy: it follows the bytes.
+        record[100] = 10;
+        Assert.Equal(10u, view.Requests);
+    }
 }
