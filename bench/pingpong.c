@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 // Load for the probe-overhead benchmark: <connections> loopback TCP connections, each a client thread
 // sending 1 byte and waiting for the 1-byte echo of a server thread, for <seconds>. Prints the total
-// transactions per second. C, not the bench's managed load, so the load generator's own cost is small
-// and the probes' share of each round trip shows.
-// Usage: pingpong <connections> <seconds>
+// transactions per second and the CPU time this process used meanwhile (user + system, all threads, in
+// seconds; the probes' programs run inside its send and receive calls, so their cost is in it). C, not
+// the bench's managed load, so the load generator's own cost is small and the probes' share of each
+// round trip shows.
+// Usage: pingpong <connections> <seconds>   Output: <transactions/s> <CPU seconds> <elapsed seconds>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +54,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* utime + stime of every thread. Under tick accounting the sum is the scheduler's exact run time. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -81,16 +92,16 @@ int main(int argc, char **argv)
 		setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		pthread_create(&servers[i], NULL, echo, (void *)(long)sfd);
 	}
-	double t0 = now();
+	double t0 = now(), cpu0 = cpu_seconds();
 	for (int i = 0; i < conns; i++)
 		pthread_create(&clients[i], NULL, client, (void *)(long)cfds[i]);
 	usleep((useconds_t)(seconds * 1e6));
 	atomic_store(&stop, 1);
 	for (int i = 0; i < conns; i++)
 		pthread_join(clients[i], NULL);
-	double elapsed = now() - t0;
+	double elapsed = now() - t0, cpu = cpu_seconds() - cpu0;
 	for (int i = 0; i < conns; i++)
 		pthread_join(servers[i], NULL);
-	printf("%.0f\n", atomic_load(&transactions) / elapsed);
+	printf("%.0f %.4f %.4f\n", atomic_load(&transactions) / elapsed, cpu, elapsed);
 	return 0;
 }

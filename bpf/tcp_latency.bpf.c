@@ -16,9 +16,15 @@
  * Histograms and counters are never sampled. Every event is counted: offered (before sampling),
  * produced (kept by sampling) and lost (ring full), so user space can prove nothing vanished.
  *
- * Cardinality: series maps are sized by user space to (tracked ports + cap) entries and user space
- * creates the entries of configured ports and of TCP_PORT_OTHER before attaching. A new series that
- * does not fit (the map is full) is counted under TCP_PORT_OTHER instead.
+ * Series: everything recorded for one (role, port) lives in one entry of the per-CPU array tcp_series.
+ * tcp_series_keys maps a series' key to its entry, and a socket resolves its series once, when it
+ * reaches ESTABLISHED, and keeps the index in its sock_state: a send or receive then costs one hash
+ * lookup (sock_states) and one array lookup, which the verifier inlines.
+ *
+ * Cardinality: user space sizes the series maps to (configured ports + "other") x 2 roles + cap
+ * entries, creates the keys of configured ports and of TCP_PORT_OTHER before attaching, and pushes the
+ * remaining indexes into tcp_series_free. A new series pops its index there; when none is left (the
+ * cap), the socket counts under TCP_PORT_OTHER of its role instead.
  */
 #include "include/netscope_common.h"
 #include <bpf/bpf_endian.h>
@@ -36,7 +42,8 @@ struct sock_state {
 	__u32 retransmits;
 	__u32 requests;		/* requests completed */
 	__u32 pid;		/* tgid of the first process seen sending/receiving */
-	__u16 port;		/* series port (see struct tcp_lat_key) */
+	__u32 series;		/* entry of tcp_series (TCP_SERIES_NONE: not counted) */
+	__u16 port;		/* series port (see struct tcp_lat_key); events carry it even when folded into "other" */
 	__u8 role;		/* enum tcp_role */
 	__u8 identified;	/* pid and comm are set */
 	char comm[16];
@@ -49,27 +56,31 @@ struct {
 	__type(value, struct sock_state);
 } sock_states SEC(".maps");
 
+/* The three series maps are resized together by user space (see "Cardinality" above). */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1024);
-	__type(key, struct tcp_lat_key);
-	__type(value, struct tcp_lat_hist);
-} tcp_lat_hist SEC(".maps");
-
-/* Smoothed RTT (srtt_us >> 3) sampled when a request completes, same key and slots as tcp_lat_hist. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct tcp_lat_key);
-	__type(value, struct tcp_lat_hist);
-} tcp_rtt_hist SEC(".maps");
+	__type(key, __u32);
+	__type(value, struct tcp_series);
+} tcp_series SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct tcp_lat_key);
-	__type(value, struct tcp_series_stats);
-} tcp_series_stats SEC(".maps");
+	__type(value, struct tcp_series_slot);
+} tcp_series_keys SEC(".maps");
+
+/* Indexes of tcp_series no series holds yet. A queue pops atomically, so two CPUs meeting new series
+ * at once never take the same index (and it needs no BPF atomics, which came in 5.12). */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 1024);
+	__type(value, __u32);
+} tcp_series_free SEC(".maps");
+
+/* sock_state.series of a socket whose series has no entry (user space did not create "other"). */
+#define TCP_SERIES_NONE 0xffffffffU
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -109,10 +120,6 @@ struct {
 	__type(value, struct recv_args);
 } recv_args_by_tid SEC(".maps");
 
-/* Zero-initialised values used to create entries (a histogram is too big for the BPF stack). */
-static const struct tcp_lat_hist zero_hist;
-static const struct tcp_series_stats zero_stats;
-
 /* Stable tracepoint layout (include/trace/events/tcp.h since 4.15), read without CO-RE because the
  * kernel's struct for it was renamed (tcp_event_sk_skb -> tcp_retransmit_skb in 6.x). */
 struct ns_tcp_retransmit_args {
@@ -122,27 +129,34 @@ struct ns_tcp_retransmit_args {
 };
 
 /*
- * The per-CPU entry of @map for @key, created from @zero when missing. When the map is full (the
- * tracked-port cap), the TCP_PORT_OTHER entry of the same role, created by user space, is used.
+ * The tcp_series index of @key, a new one taken from tcp_series_free on first use. When none is left
+ * (the tracked-port cap), the index of the TCP_PORT_OTHER series of the same role, created by user space.
  */
-static __always_inline void *series_entry(void *map, const struct tcp_lat_key *key, const void *zero)
+static __always_inline __u32 series_index(const struct tcp_lat_key *key)
 {
 	struct tcp_lat_key other = { .role = key->role, .port = TCP_PORT_OTHER };
-	void *entry = bpf_map_lookup_elem(map, key);
+	struct tcp_series_slot slot = {};
+	struct tcp_series_slot *found = bpf_map_lookup_elem(&tcp_series_keys, key);
 
-	if (entry)
-		return entry;
-	/* BPF_NOEXIST: another CPU may have created it meanwhile; either way look up again. */
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	entry = bpf_map_lookup_elem(map, key);
-	return entry ? entry : bpf_map_lookup_elem(map, &other);
+	if (found)
+		return found->index;
+	if (bpf_map_pop_elem(&tcp_series_free, &slot.index) == 0) {
+		if (bpf_map_update_elem(&tcp_series_keys, key, &slot, BPF_NOEXIST) == 0)
+			return slot.index;
+		/* Another CPU created the series meanwhile: give the index back and use theirs. */
+		bpf_map_push_elem(&tcp_series_free, &slot.index, 0);
+		found = bpf_map_lookup_elem(&tcp_series_keys, key);
+		if (found)
+			return found->index;
+	}
+	found = bpf_map_lookup_elem(&tcp_series_keys, &other);
+	return found ? found->index : TCP_SERIES_NONE;
 }
 
-static __always_inline struct tcp_series_stats *series_stats(const struct sock_state *state)
+/* The socket's series entry on this CPU, or NULL when it has none. */
+static __always_inline struct tcp_series *series_of(const struct sock_state *state)
 {
-	struct tcp_lat_key key = { .role = state->role, .port = state->port };
-
-	return series_entry(&tcp_series_stats, &key, &zero_stats);
+	return bpf_map_lookup_elem(&tcp_series, &state->series);
 }
 
 static __always_inline void count(__u32 index)
@@ -229,15 +243,10 @@ static __always_inline void identify(struct sock_state *state)
 	state->identified = 1;
 }
 
-static __always_inline void observe(void *map, const struct sock_state *state, __u64 value_ns)
+static __always_inline void observe(struct tcp_lat_hist *hist, __u64 value_ns)
 {
-	struct tcp_lat_key key = { .role = state->role, .port = state->port };
-	struct tcp_lat_hist *hist = series_entry(map, &key, &zero_hist);
-	__u32 slot;
+	__u32 slot = ns_hist_slot(value_ns);
 
-	if (!hist)
-		return;
-	slot = ns_hist_slot(value_ns);
 	if (slot >= NS_HIST_SLOTS)
 		return;
 	hist->slots[slot] += 1;
@@ -246,16 +255,20 @@ static __always_inline void observe(void *map, const struct sock_state *state, _
 }
 
 /* A request completed: its latency, the socket's smoothed RTT at that moment, and a slow-request event. */
-static __always_inline void record_latency(struct sock_state *state, __u64 sk, __u64 latency_ns)
+static __always_inline void record_latency(struct sock_state *state, struct tcp_series *series, __u64 sk,
+					   __u64 latency_ns)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
-	__u32 srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	struct tcp_event_config *cfg;
 	struct tcp_event *event;
+	__u32 srtt_us;
 
-	observe(&tcp_lat_hist, state, latency_ns);
-	if (srtt_us)
-		observe(&tcp_rtt_hist, state, (__u64)srtt_us * 1000);
+	if (series) {
+		observe(&series->latency, latency_ns);
+		srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+		if (srtt_us)
+			observe(&series->rtt, (__u64)srtt_us * 1000);
+	}
 	state->requests += 1;
 	cfg = event_config();
 	if (!cfg || !cfg->slow_threshold_ns || latency_ns < cfg->slow_threshold_ns)
@@ -295,7 +308,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk)
  */
 static __always_inline void on_send(__u64 sk, long bytes)
 {
-	struct tcp_series_stats *stats;
+	struct tcp_series *series;
 	struct sock_state *state;
 
 	count(TCP_COUNTER_SEND_CALLS);
@@ -306,11 +319,11 @@ static __always_inline void on_send(__u64 sk, long bytes)
 		return;
 	identify(state);
 	state->bytes_sent += bytes;
-	stats = series_stats(state);
-	if (stats)
-		stats->bytes_sent += bytes;
+	series = series_of(state);
+	if (series)
+		series->stats.bytes_sent += bytes;
 	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
-		record_latency(state, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
@@ -319,7 +332,7 @@ static __always_inline void on_send(__u64 sk, long bytes)
 
 static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 {
-	struct tcp_series_stats *stats;
+	struct tcp_series *series;
 	struct sock_state *state;
 
 	count(TCP_COUNTER_RECV_CALLS);
@@ -330,13 +343,13 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 		return;
 	identify(state);
 	state->bytes_received += bytes;
-	stats = series_stats(state);
-	if (stats)
-		stats->bytes_received += bytes;
+	series = series_of(state);
+	if (series)
+		series->stats.bytes_received += bytes;
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	}
 }
@@ -352,7 +365,8 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	 * pointer, which the verifier refuses ("dereference of modified ctx ptr"). */
 	__u16 sport = ctx->sport;
 	__u16 dport = ctx->dport;
-	struct tcp_series_stats *stats;
+	struct tcp_lat_key key = {};
+	struct tcp_series *series;
 	struct sock_state *tracked;
 
 	if (ctx->protocol != IPPROTO_TCP_NUM)
@@ -360,9 +374,9 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	if (ctx->newstate == NS_TCP_CLOSE) {
 		tracked = bpf_map_lookup_elem(&sock_states, &sk);
 		if (tracked) {
-			stats = series_stats(tracked);
-			if (stats)
-				stats->conns_closed += 1;
+			series = series_of(tracked);
+			if (series)
+				series->stats.conns_closed += 1;
 			record_close(tracked, sk);
 		}
 		bpf_map_delete_elem(&sock_states, &sk);
@@ -379,11 +393,14 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	} else {
 		return 0;
 	}
+	key.role = state.role;
+	key.port = state.port;
+	state.series = series_index(&key);
 	state.open_ts_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&sock_states, &sk, &state, BPF_ANY);
-	stats = series_stats(&state);
-	if (stats)
-		stats->conns_opened += 1;
+	series = series_of(&state);
+	if (series)
+		series->stats.conns_opened += 1;
 	return 0;
 }
 
@@ -391,15 +408,15 @@ SEC("tp/tcp/tcp_retransmit_skb")
 int tp_tcp_retransmit_skb(struct ns_tcp_retransmit_args *ctx)
 {
 	__u64 sk = (__u64)ctx->skaddr;
-	struct tcp_series_stats *stats;
+	struct tcp_series *series;
 	struct sock_state *state = bpf_map_lookup_elem(&sock_states, &sk);
 
 	if (!state)
 		return 0;
 	state->retransmits += 1;
-	stats = series_stats(state);
-	if (stats)
-		stats->retransmits += 1;
+	series = series_of(state);
+	if (series)
+		series->stats.retransmits += 1;
 	return 0;
 }
 

@@ -19,27 +19,44 @@ enum tcp_role {
 	TCP_ROLE_CLIENT = 2,	/* actively opened (connected) */
 };
 
-/* Key of tcp_lat_hist: one series per role and port. */
+/* Key of tcp_series_keys: one series per role and port. */
 struct tcp_lat_key {
 	__u8 role;		/* enum tcp_role */
 	__u8 pad;
 	__u16 port;		/* host byte order; server: local port, client: remote port */
 };
 
-/* Value of tcp_lat_hist (per CPU): request/response latency. */
+/* A histogram of struct tcp_series (per CPU): request/response latency or smoothed RTT. */
 struct tcp_lat_hist {
 	__u64 slots[NS_HIST_SLOTS];	/* counts, see bpf/include/histogram.h for the slot layout */
 	__u64 sum_ns;			/* sum of samples, nanoseconds */
 	__u64 count;			/* number of samples (== sum of slots) */
 };
 
-/* Value of tcp_series_stats (per CPU): what happened on one series' sockets. */
+/* Counters of struct tcp_series (per CPU): what happened on one series' sockets. */
 struct tcp_series_stats {
 	__u64 bytes_sent;		/* bytes passed to successful sends */
 	__u64 bytes_received;		/* bytes returned by successful receives */
 	__u64 conns_opened;		/* sockets that reached ESTABLISHED */
 	__u64 conns_closed;		/* tracked sockets that reached CLOSE */
 	__u64 retransmits;		/* tcp:tcp_retransmit_skb on tracked sockets */
+};
+
+/*
+ * Value of tcp_series (per-CPU array): everything recorded for one series, in one entry so that a send
+ * or receive costs one inlined array lookup (the entry's index is kept in the socket's state) instead of
+ * one hash lookup per value.
+ */
+struct tcp_series {
+	struct tcp_series_stats stats;
+	struct tcp_lat_hist latency;	/* request/response latency */
+	struct tcp_lat_hist rtt;	/* smoothed RTT (srtt_us >> 3) sampled when a request completes */
+};
+
+/* Value of tcp_series_keys: where a series lives in tcp_series. */
+struct tcp_series_slot {
+	__u32 index;		/* entry of tcp_series */
+	__u32 reserved;		/* 1: created by user space (configured port or "other"), exported even while empty */
 };
 
 /* Port of the series that collects every port beyond the tracked-port cap ("other"). */

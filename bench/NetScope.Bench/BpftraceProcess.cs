@@ -39,6 +39,9 @@ internal sealed partial class BpftraceProcess : IDisposable
         return bt;
     }
 
+    /// <summary>The bpftrace process id (its CPU time is part of what it costs).</summary>
+    public int Pid => _process.Id;
+
     private string Output
     {
         get

@@ -28,6 +28,26 @@ internal static class Repo
 
     public static string Verdict(bool pass) => pass ? "PASS" : "MISS";
 
+    /// <summary>
+    /// A distribution-free confidence interval of at least 95 % for the median: order statistics k and n + 1 - k,
+    /// with k the largest rank such that P(Binomial(n, 1/2) &lt; k) ≤ 2.5 %. Below 6 values no such k exists and
+    /// the interval is the whole range.
+    /// </summary>
+    public static (double Low, double High) MedianConfidenceInterval(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        int k = 0; // P(Binomial(n, 1/2) <= k - 1), summed term by term
+        double below = 0, term = Math.Pow(0.5, n);
+        while (k < n / 2 && below + term <= 0.025)
+        {
+            below += term;
+            term = term * (n - k) / (k + 1);
+            k++;
+        }
+        return k == 0 ? (sorted[0], sorted[^1]) : (sorted[k - 1], sorted[n - k]);
+    }
+
     /// <summary>USER_HZ: /proc/PID/stat counts CPU time in 1/100 s on every Linux ABI, whatever CONFIG_HZ is.</summary>
     public const double TicksPerSecond = 100;
 

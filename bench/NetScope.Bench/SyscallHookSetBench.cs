@@ -36,7 +36,7 @@ internal static class SyscallHookSetBench
                 using Process? p = mode is NoProbe or Floor ? null : StartAgent(agent, work, mode, http);
                 using BpftraceProcess? bt = mode == Floor ? BpftraceProcess.Start(floorScript) : null;
                 pairNs[mode].Add(DdNsPerPair());
-                transactions[mode].Add(ProbeOverheadBench.Load(pingpong));
+                transactions[mode].Add(ProbeOverheadBench.Rate(pingpong));
                 bt?.StopAndCheck("@calls");
                 if (p is not null)
                 {
@@ -51,7 +51,7 @@ internal static class SyscallHookSetBench
         {
             using Process p = StartAgent(agent, work, "syscalls", http);
             nonSocket = NsPerRun(() => DdNsPerPair());
-            socket = NsPerRun(() => ProbeOverheadBench.Load(pingpong));
+            socket = NsPerRun(() => ProbeOverheadBench.Rate(pingpong));
             AgentProcess.Stop(p);
         }
 

@@ -164,6 +164,26 @@ public sealed unsafe class BpfMap
         }
     }
 
+    /// <summary>Pushes a value onto a queue or stack map (BPF_MAP_TYPE_QUEUE/STACK take no key).</summary>
+    public void Push<TValue>(in TValue value)
+        where TValue : unmanaged
+    {
+        if (Type is not (BpfMapType.Queue or BpfMapType.Stack))
+        {
+            throw new ArgumentException($"Map '{Name}' ({Type}) is not a queue or stack: use Update.");
+        }
+
+        if (Unsafe.SizeOf<TValue>() != ValueSize)
+        {
+            throw new ArgumentException($"Map '{Name}' has {ValueSize}-byte values; {typeof(TValue).Name} is {Unsafe.SizeOf<TValue>()} bytes.");
+        }
+
+        fixed (TValue* v = &value)
+        {
+            BpfErrors.Check(Interop.bpf_map_update_elem(Fd, null, v, (ulong)BpfUpdateFlags.Any), "bpf_map_update_elem", Name);
+        }
+    }
+
     /// <summary>Deletes a key; false when it was absent.</summary>
     public bool Delete<TKey>(in TKey key)
         where TKey : unmanaged
@@ -324,6 +344,10 @@ public enum BpfMapType
     LpmTrie = 11,
     /// <summary>BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE.</summary>
     PercpuCgroupStorage = 21,
+    /// <summary>BPF_MAP_TYPE_QUEUE.</summary>
+    Queue = 22,
+    /// <summary>BPF_MAP_TYPE_STACK.</summary>
+    Stack = 23,
     /// <summary>BPF_MAP_TYPE_RINGBUF.</summary>
     RingBuf = 27,
 }

@@ -166,9 +166,63 @@ public class TcpLatencyProbeTests
         List<TcpLatencySeries> servers = probe.ReadLatency().Where(s => s.Role == TcpRole.Server).ToList();
         ulong Count(int port) => servers.SingleOrDefault(s => s.Port == port)?.Count ?? 0;
         Assert.Equal((ulong)Requests, Count(configured.Port));
-        // One dynamic series fits: the first server's (unless other traffic took it first); the second folds.
+        // One dynamic series fits: the first (role, port) to reach ESTABLISHED takes it (one of the first server's
+        // connection, unless other traffic took it first); the second server folds.
         Assert.DoesNotContain(servers, s => s.Port == second.Port);
         Assert.True(Count(first.Port) + Count(TcpLatencyProbe.OtherPort) >= 2 * Requests);
         Assert.True(Count(TcpLatencyProbe.OtherPort) >= Requests);
+    }
+
+    [SkippableFact]
+    public async Task TheCapIsExactAndAFoldedSeriesCountsEverythingUnderOther()
+    {
+        const int Requests = 4;
+        await using var first = new LoopbackEchoServer();
+        await using var second = new LoopbackEchoServer();
+        await using var last = new LoopbackEchoServer();
+        using TcpLatencyProbe probe = AttachProbe(series: new([], MaxTrackedSeries: 2));
+        TcpSeriesSnapshot before = probe.ReadSeries();
+
+        await first.RoundTripsAsync(Requests);
+        await second.RoundTripsAsync(Requests);
+        await last.RoundTripsAsync(Requests);
+
+        // "other" of both roles plus the cap: the first two servers bring four new series, so the cap is
+        // full (whoever took it) and never exceeded.
+        (string map, int entries, int maxEntries) = probe.SeriesMapOccupancy().Single();
+        Assert.Equal("tcp_series_keys", map);
+        Assert.Equal(4, maxEntries);
+        Assert.Equal(maxEntries, entries);
+
+        // The last server came after the cap was full: its counters and both histograms are under "other".
+        TcpSeriesSnapshot after = probe.ReadSeries();
+        Assert.DoesNotContain(after.Stats, s => s.Key.Port == last.Port);
+        Assert.DoesNotContain(after.Latency, s => s.Port == last.Port);
+        Assert.DoesNotContain(after.Rtt, s => s.Port == last.Port);
+        TcpSeriesStats OtherStats(TcpSeriesSnapshot s) => s.Stats.Single(x => x.Key.Role == TcpRole.Server && x.Key.Port == TcpLatencyProbe.OtherPort).Stats;
+        ulong OtherSamples(TcpSeriesSnapshot s) => s.Latency.Single(x => x.Role == TcpRole.Server && x.Port == TcpLatencyProbe.OtherPort).Count;
+        Assert.True(OtherStats(after).ConnsOpened - OtherStats(before).ConnsOpened >= 1);
+        Assert.True(OtherStats(after).BytesReceived - OtherStats(before).BytesReceived >= Requests * (ulong)LoopbackEchoServer.MessageBytes);
+        Assert.True(OtherSamples(after) - OtherSamples(before) >= Requests);
+    }
+
+    [SkippableFact]
+    public async Task ADynamicSeriesShowsItsHistogramsFromItsFirstSampleAndReservedOnesAlways()
+    {
+        using TcpLatencyProbe probe = AttachProbe();
+        await using var server = new LoopbackEchoServer();
+        bool ServerSeen(TcpSeriesSnapshot s) => s.Stats.Any(x => x.Key.Role == TcpRole.Server && x.Key.Port == server.Port && x.Stats.ConnsOpened == 1);
+
+        // A connection without a request: the series exists (its counters), its histograms do not yet.
+        await server.RoundTripsAsync(0);
+        TcpSeriesSnapshot idle = probe.ReadSeries();
+        Assert.True(SpinWait.SpinUntil(() => ServerSeen(idle = probe.ReadSeries()), TimeSpan.FromSeconds(3)));
+        Assert.DoesNotContain(idle.Latency, s => s.Port == server.Port);
+        Assert.DoesNotContain(idle.Rtt, s => s.Port == server.Port);
+        Assert.Contains(idle.Latency, s => s.Role == TcpRole.Server && s.Port == TcpLatencyProbe.OtherPort);
+        Assert.Contains(idle.Rtt, s => s.Role == TcpRole.Client && s.Port == TcpLatencyProbe.OtherPort);
+
+        await server.RoundTripsAsync(3);
+        Assert.Equal(3UL, Series(probe, TcpRole.Server, server.Port)!.Count);
     }
 }

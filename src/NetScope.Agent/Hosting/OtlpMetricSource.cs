@@ -19,7 +19,8 @@ internal sealed class OtlpMetricSource(TcpLatencyService latency) : ICumulativeM
             return null;
         }
 
-        List<(TcpLatKey Key, TcpSeriesStats Stats)> stats = probe.ReadSeriesStats();
+        TcpSeriesSnapshot series = probe.ReadSeries();
+        List<(TcpLatKey Key, TcpSeriesStats Stats)> stats = series.Stats;
         stats.RemoveAll(s => s.Key.Role == TcpRole.Unknown);
         stats.Sort((a, b) => Order(a.Key.Role, a.Key.Port).CompareTo(Order(b.Key.Role, b.Key.Port)));
         return new CumulativeMetricSnapshot(
@@ -28,11 +29,11 @@ internal sealed class OtlpMetricSource(TcpLatencyService latency) : ICumulativeM
                 Histogram(
                     "netscope.tcp.request.duration",
                     "TCP request/response latency per socket role and port, counted in the kernel (server: first request bytes received to first response bytes sent; client: first request bytes sent to first response bytes received).",
-                    probe.ReadLatency()),
+                    series.Latency),
                 Histogram(
                     "netscope.tcp.rtt",
                     "Smoothed round-trip time (tcp_sock srtt) of the series' sockets, sampled in the kernel when a request completes.",
-                    probe.ReadRtt()),
+                    series.Rtt),
             ],
             [
                 Counter("netscope.tcp.bytes.sent", "Bytes sent on the series' sockets.", "By", stats, s => s.BytesSent),

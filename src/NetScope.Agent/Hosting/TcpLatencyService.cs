@@ -107,11 +107,10 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
     public IReadOnlyList<KernelHistogramFamily> CollectHistograms()
     {
-        List<TcpLatencySeries> latency, rtt;
+        TcpSeriesSnapshot? series;
         lock (_gate)
         {
-            latency = _probe?.ReadLatency() ?? [];
-            rtt = _probe?.ReadRtt() ?? [];
+            series = _probe?.ReadSeries();
         }
 
         return
@@ -119,11 +118,11 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             Family(
                 "netscope_tcp_request_duration_seconds",
                 "TCP request/response latency per socket role and port, counted in the kernel (server: first request bytes received to first response bytes sent; client: first request bytes sent to first response bytes received).",
-                latency),
+                series?.Latency ?? []),
             Family(
                 "netscope_tcp_rtt_seconds",
                 "Smoothed round-trip time (tcp_sock srtt) of the series' sockets, sampled in the kernel when a request completes.",
-                rtt),
+                series?.Rtt ?? []),
         ];
     }
 

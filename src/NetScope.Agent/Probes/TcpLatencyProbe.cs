@@ -10,6 +10,15 @@ namespace NetScope.Agent.Probes;
 /// <param name="Count">Number of samples.</param>
 internal sealed record TcpLatencySeries(TcpRole Role, ushort Port, ulong[] Slots, ulong SumNs, ulong Count);
 
+/// <summary>Every series read from the kernel in one pass, summed over CPUs.</summary>
+/// <param name="Stats">Byte, connection and retransmit counts of every series.</param>
+/// <param name="Latency">Request/response latency of the reserved series (configured ports, "other") and of those with samples.</param>
+/// <param name="Rtt">Smoothed RTT of the reserved series and of those with samples.</param>
+internal sealed record TcpSeriesSnapshot(
+    List<(TcpLatKey Key, TcpSeriesStats Stats)> Stats,
+    List<TcpLatencySeries> Latency,
+    List<TcpLatencySeries> Rtt);
+
 /// <summary>
 /// bpf/tcp_latency.bpf.c: request/response latency on tcp_sendmsg/tcp_recvmsg through the best rung.
 /// </summary>
@@ -17,13 +26,12 @@ internal sealed class TcpLatencyProbe : IDisposable
 {
     public const string ProbeName = "tcp_latency";
 
-    /// <summary>Maps keyed by series (role, port), sized and pre-filled for the cardinality cap.</summary>
-    private static readonly string[] s_seriesMaps = ["tcp_lat_hist", "tcp_rtt_hist", "tcp_series_stats"];
+    /// <summary>The series maps (values, keys, free indexes), all sized for the cardinality cap.</summary>
+    private static readonly string[] s_seriesMaps = ["tcp_series", "tcp_series_keys", "tcp_series_free"];
 
     private readonly AttachedProbe _attached;
-    private readonly BpfMap _histograms;
-    private readonly BpfMap _rtt;
-    private readonly BpfMap _stats;
+    private readonly BpfMap _series;
+    private readonly BpfMap _seriesKeys;
     private readonly BpfMap _counters;
     private readonly BpfMap _eventConfig;
     private TcpEventConfig _eventSettings;
@@ -31,9 +39,8 @@ internal sealed class TcpLatencyProbe : IDisposable
     private TcpLatencyProbe(AttachedProbe attached, Configuration.EventsSettings events)
     {
         _attached = attached;
-        _histograms = attached.Object.FindMap("tcp_lat_hist");
-        _rtt = attached.Object.FindMap("tcp_rtt_hist");
-        _stats = attached.Object.FindMap("tcp_series_stats");
+        _series = attached.Object.FindMap("tcp_series");
+        _seriesKeys = attached.Object.FindMap("tcp_series_keys");
         _counters = attached.Object.FindMap("tcp_counters");
         _eventConfig = attached.Object.FindMap("tcp_event_config");
         Events = attached.Object.FindMap("tcp_events");
@@ -63,9 +70,9 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// <summary>The largest shift bpf/tcp_latency.bpf.c honours.</summary>
     public const int MaxSampleShift = 16;
 
-    /// <summary>The series maps with their current entry count and capacity (netscope_bpf_map_entries).</summary>
+    /// <summary>The series-keyed map with its current entry count and capacity (netscope_bpf_map_entries).</summary>
     public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy() =>
-        new[] { _histograms, _rtt, _stats }.Select(m => (m.Name, m.Keys<TcpLatKey>().Count, m.MaxEntries));
+        [(_seriesKeys.Name, _seriesKeys.Keys<TcpLatKey>().Count, _seriesKeys.MaxEntries)];
 
     /// <summary>The rung in use.</summary>
     public HookRung Rung => _attached.Rung;
@@ -134,25 +141,27 @@ internal sealed class TcpLatencyProbe : IDisposable
 
             bpf.FindMap("tcp_events").MaxEntries = events.RingSize;
         },
-        Prepare: bpf =>
-        {
-            // Reserved series exist before any program runs, so dynamic ones can never take their room.
-            foreach (string map in s_seriesMaps)
-            {
-                CreateReservedSeries(bpf.FindMap(map), series.Ports);
-            }
-        });
+        Prepare: bpf => CreateSeries(bpf.FindMap("tcp_series"), bpf.FindMap("tcp_series_keys"), bpf.FindMap("tcp_series_free"), series.Ports));
 
-    private static void CreateReservedSeries(BpfMap map, IReadOnlyList<ushort> ports)
+    /// <summary>
+    /// Gives the reserved series (configured ports and "other", both roles) the first indexes of tcp_series
+    /// before any program runs, so dynamic ones can never take their room, and queues every other index
+    /// in tcp_series_free, where a new series takes its own.
+    /// </summary>
+    private static void CreateSeries(BpfMap values, BpfMap keys, BpfMap free, IReadOnlyList<ushort> ports)
     {
-        byte[] zero = new byte[((map.ValueSize + 7) & ~7) * BpfMap.PossibleCpus];
+        uint next = 0;
         foreach (TcpRole role in new[] { TcpRole.Server, TcpRole.Client })
         {
-            foreach (ushort port in ports.Append(OtherPort))
+            foreach (ushort port in ports.Append(OtherPort).Distinct())
             {
-                TcpLatKey key = new() { Role = role, Port = port };
-                map.UpdateRaw(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<TcpLatKey>(in key)), zero);
+                keys.Update(new TcpLatKey { Role = role, Port = port }, new TcpSeriesSlot { Index = next++, Reserved = 1 }, BpfUpdateFlags.NoExist);
             }
+        }
+
+        for (uint index = next; index < (uint)values.MaxEntries; index++)
+        {
+            free.Push(index);
         }
     }
 
@@ -177,67 +186,71 @@ internal sealed class TcpLatencyProbe : IDisposable
     }
 
     /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>
-    public List<TcpLatencySeries> ReadLatency() => ReadHistograms(_histograms);
+    public List<TcpLatencySeries> ReadLatency() => ReadSeries().Latency;
 
     /// <summary>Reads every smoothed-RTT series (sampled when a request completes).</summary>
-    public List<TcpLatencySeries> ReadRtt() => ReadHistograms(_rtt);
+    public List<TcpLatencySeries> ReadRtt() => ReadSeries().Rtt;
 
     /// <summary>Per-series byte, connection and retransmit counts, summed over CPUs.</summary>
-    public List<(TcpLatKey Key, TcpSeriesStats Stats)> ReadSeriesStats()
+    public List<(TcpLatKey Key, TcpSeriesStats Stats)> ReadSeriesStats() => ReadSeries().Stats;
+
+    /// <summary>
+    /// Reads every series once: its counters and both histograms live in one tcp_series entry. A dynamic
+    /// series' histogram is left out until its first sample, as the kernel's maps did when each value had
+    /// its own map (so an idle port shows counters but no empty histogram).
+    /// </summary>
+    public TcpSeriesSnapshot ReadSeries()
     {
-        var result = new List<(TcpLatKey, TcpSeriesStats)>();
-        var perCpu = new TcpSeriesStats[BpfMap.PossibleCpus];
-        foreach (TcpLatKey key in _stats.Keys<TcpLatKey>())
+        var snapshot = new TcpSeriesSnapshot([], [], []);
+        var perCpu = new TcpSeries[BpfMap.PossibleCpus];
+        foreach (TcpLatKey key in _seriesKeys.Keys<TcpLatKey>())
         {
-            if (!_stats.TryLookupPerCpu(key, perCpu.AsSpan()))
+            if (!_seriesKeys.TryLookup(key, out TcpSeriesSlot slot) || !_series.TryLookupPerCpu(slot.Index, perCpu.AsSpan()))
             {
                 continue;
             }
 
-            var total = default(TcpSeriesStats);
-            foreach (TcpSeriesStats cpu in perCpu)
+            var stats = default(TcpSeriesStats);
+            foreach (ref readonly TcpSeries cpu in perCpu.AsSpan())
             {
-                total.BytesSent += cpu.BytesSent;
-                total.BytesReceived += cpu.BytesReceived;
-                total.ConnsOpened += cpu.ConnsOpened;
-                total.ConnsClosed += cpu.ConnsClosed;
-                total.Retransmits += cpu.Retransmits;
+                stats.BytesSent += cpu.Stats.BytesSent;
+                stats.BytesReceived += cpu.Stats.BytesReceived;
+                stats.ConnsOpened += cpu.Stats.ConnsOpened;
+                stats.ConnsClosed += cpu.Stats.ConnsClosed;
+                stats.Retransmits += cpu.Stats.Retransmits;
             }
 
-            result.Add((key, total));
+            snapshot.Stats.Add((key, stats));
+            bool reserved = slot.Reserved != 0;
+            AddHistogram(snapshot.Latency, key, reserved, perCpu, static (in TcpSeries s) => ref s.Latency);
+            AddHistogram(snapshot.Rtt, key, reserved, perCpu, static (in TcpSeries s) => ref s.Rtt);
         }
 
-        return result;
+        return snapshot;
     }
 
-    private static unsafe List<TcpLatencySeries> ReadHistograms(BpfMap map)
+    private delegate ref readonly TcpLatHist HistogramOf(in TcpSeries series);
+
+    private static unsafe void AddHistogram(List<TcpLatencySeries> into, TcpLatKey key, bool reserved, ReadOnlySpan<TcpSeries> perCpu, HistogramOf histogram)
     {
-        var result = new List<TcpLatencySeries>();
-        var perCpu = new TcpLatHist[BpfMap.PossibleCpus];
-        foreach (TcpLatKey key in map.Keys<TcpLatKey>())
+        ulong[] slots = new ulong[TcpLatHist.SlotCount];
+        ulong sum = 0, count = 0;
+        foreach (ref readonly TcpSeries cpu in perCpu)
         {
-            if (!map.TryLookupPerCpu(key, perCpu.AsSpan()))
+            ref readonly TcpLatHist hist = ref histogram(in cpu);
+            for (int i = 0; i < TcpLatHist.SlotCount; i++)
             {
-                continue;
+                slots[i] += hist.Slots[i];
             }
 
-            ulong[] slots = new ulong[TcpLatHist.SlotCount];
-            ulong sum = 0, count = 0;
-            foreach (ref TcpLatHist cpu in perCpu.AsSpan())
-            {
-                for (int i = 0; i < TcpLatHist.SlotCount; i++)
-                {
-                    slots[i] += cpu.Slots[i];
-                }
-
-                sum += cpu.SumNs;
-                count += cpu.Count;
-            }
-
-            result.Add(new TcpLatencySeries(key.Role, key.Port, slots, sum, count));
+            sum += hist.SumNs;
+            count += hist.Count;
         }
 
-        return result;
+        if (reserved || count > 0)
+        {
+            into.Add(new TcpLatencySeries(key.Role, key.Port, slots, sum, count));
+        }
     }
 
     /// <summary>Reads one counter of tcp_counters, summed over CPUs.</summary>

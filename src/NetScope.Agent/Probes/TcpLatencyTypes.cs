@@ -22,7 +22,7 @@ internal struct TcpLatKey
     public ushort Port;
 }
 
-/// <summary>Must match struct tcp_lat_hist in bpf/tcp_latency.h (one per CPU in the map).</summary>
+/// <summary>Must match struct tcp_lat_hist in bpf/tcp_latency.h (a histogram of <see cref="TcpSeries"/>).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct TcpLatHist
 {
@@ -34,7 +34,7 @@ internal unsafe struct TcpLatHist
     public ulong Count;
 }
 
-/// <summary>Must match struct tcp_series_stats in bpf/tcp_latency.h (one per CPU in the map).</summary>
+/// <summary>Must match struct tcp_series_stats in bpf/tcp_latency.h (the counters of <see cref="TcpSeries"/>).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct TcpSeriesStats
 {
@@ -43,6 +43,26 @@ internal struct TcpSeriesStats
     public ulong ConnsOpened;
     public ulong ConnsClosed;
     public ulong Retransmits;
+}
+
+/// <summary>Must match struct tcp_series in bpf/tcp_latency.h (one per CPU in an entry of the tcp_series array).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpSeries
+{
+    public TcpSeriesStats Stats;
+    public TcpLatHist Latency;
+    public TcpLatHist Rtt;
+}
+
+/// <summary>Must match struct tcp_series_slot in bpf/tcp_latency.h (a value of tcp_series_keys).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpSeriesSlot
+{
+    /// <summary>The series' entry in the tcp_series array.</summary>
+    public uint Index;
+
+    /// <summary>1: created by the agent before attach (configured port or "other"), exported even while empty.</summary>
+    public uint Reserved;
 }
 
 /// <summary>enum tcp_counter in bpf/tcp_latency.h.</summary>

@@ -90,7 +90,7 @@ internal static class TcpTrafficChecks
     {
         if (series is null)
         {
-            return (false, $"no {role} series for port {o.Port} in tcp_lat_hist");
+            return (false, $"no {role} series for port {o.Port}: no request completed on it");
         }
 
         int slot = ExponentialBuckets.SlotOf((ulong)o.Delay.TotalNanoseconds);

@@ -17,6 +17,8 @@ public sealed class StructLayoutTests : IDisposable
         { "tcp_latency", "tcp_lat_key", typeof(TcpLatKey) },
         { "tcp_latency", "tcp_lat_hist", typeof(TcpLatHist) },
         { "tcp_latency", "tcp_series_stats", typeof(TcpSeriesStats) },
+        { "tcp_latency", "tcp_series", typeof(TcpSeries) },
+        { "tcp_latency", "tcp_series_slot", typeof(TcpSeriesSlot) },
         { "tcp_latency", "tcp_event", typeof(TcpEventRecord) },
         { "tcp_latency", "tcp_event_config", typeof(TcpEventConfig) },
         { "http_flood", "hf_lpm_key", typeof(HfLpmKey) },
