@@ -32,6 +32,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly Counter _connsClosed;
     private readonly Counter _retransmits;
     private readonly Gauge _mapEntries;
+
+    /// <summary>The series read by the scrape's before-collect callback, taken by its histogram collection.</summary>
+    private TcpSeriesSnapshot? _scrapeSeries;
     private readonly Gauge _mapMaxEntries;
     private readonly Lock _gate = new();
     private TcpLatencyProbe? _probe;
@@ -107,10 +110,15 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
 
     public IReadOnlyList<KernelHistogramFamily> CollectHistograms()
     {
-        TcpSeriesSnapshot? series;
-        lock (_gate)
+        // A /metrics scrape reads the series once: the before-collect callback (UpdateCounters) already
+        // took this scrape's snapshot for the counters. Any other caller finds none pending and reads.
+        TcpSeriesSnapshot? series = Interlocked.Exchange(ref _scrapeSeries, null);
+        if (series is null)
         {
-            series = _probe?.ReadSeries();
+            lock (_gate)
+            {
+                series = _probe?.ReadSeries();
+            }
         }
 
         return
@@ -159,7 +167,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             ulong[] counters = _probe.ReadCounters();
             _sendCalls.IncTo(counters[(int)TcpCounter.SendCalls]);
             _recvCalls.IncTo(counters[(int)TcpCounter.RecvCalls]);
-            foreach ((TcpLatKey key, TcpSeriesStats stats) in _probe.ReadSeriesStats())
+            TcpSeriesSnapshot series = _probe.ReadSeries();
+            Volatile.Write(ref _scrapeSeries, series);
+            foreach ((TcpLatKey key, TcpSeriesStats stats) in series.Stats)
             {
                 if (key.Role == TcpRole.Unknown)
                 {
