@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetScope.Agent.Events;
@@ -11,7 +9,7 @@ using NetScope.Native;
 namespace NetScope.Bench;
 
 /// <summary>
-/// Drain rate of the agent's tcp_events reader (TcpEventIngest: ring read in place → decode → SPSC queue)
+/// Drain rate of the agent's tcp_events reader (TcpEventIngest: ring read in place → decode → the kept-events lists)
 /// against a C consumer on libbpf's ring_buffer__poll (bench/ring_consumer.c). Both drain fills written by
 /// bench/ring_producer.bpf.c (struct tcp_event records, the agent's default 256 KiB ring); only the drain
 /// is timed, the fill is the producer's cost and the same for both. Runs alternate so drift hits both.
@@ -22,8 +20,10 @@ internal static class RingDrainBench
     /// <summary>Fills per reader before measuring, twice, with a pause between for the tiered JIT's background compile.</summary>
     private const int WarmUpFills = 100;
     private const int FillsPerRun = 400;
-    /// <summary>The agent's default events.queue_capacity; one fill (about 2,340 records) fits, so nothing is lost.</summary>
-    private const int QueueCapacity = 4096;
+    /// <summary>The agent's default events.keep: per pass, the reader copies the newest this many records of each type out of the ring.</summary>
+    private static readonly int s_keep = new NetScope.Agent.Configuration.EventsSettings().Keep;
+    /// <summary>An events.keep above a fill's record count (about 2,340): every record is copied out of the ring.</summary>
+    private const int KeepEverything = 4096;
     private const double TargetRatio = 0.8;
     private const double TargetRate = 5_000_000;
 
@@ -35,25 +35,24 @@ internal static class RingDrainBench
         var managed = new List<double>();
         var allocated = new List<long>();
         var bare = new List<double>();
-        var copied = new List<double>();
+        var everything = new List<double>();
         // One reader for every run, as the agent keeps one, warmed up so the measured runs show its steady state:
         // the walk is one long-running loop per call, which the tiered JIT first runs unoptimized and replaces
         // with optimized code in the background only after enough calls (a 20-fill warm-up measured that).
         using BpfObject producer = BpfObject.OpenFile(obj);
         producer.Load();
         BpfProgram fill = producer.FindProgram("ring_fill");
-        using var ingest = new TcpEventIngest(producer.FindMap("bench_events"), QueueCapacity, NullLogger.Instance);
+        using var ingest = new TcpEventIngest(producer.FindMap("bench_events"), s_keep, NullLogger.Instance);
+        using var ingestEverything = new TcpEventIngest(producer.FindMap("bench_events"), KeepEverything, NullLogger.Instance);
         // Where the managed reader's time goes: the same direct reader with a handler that only counts (the walk
-        // over the ring's headers alone), and with one that also decodes and copies each record into a plain
-        // array (the agent's per-record work without the queue's bookkeeping and counters).
+        // over the ring's headers alone), and the agent's reader keeping every record (one copy per record).
         using var bareRing = new BpfRingBuffer(producer.FindMap("bench_events"));
         var counter = default(CountingHandler);
-        var copier = new CopyingHandler(QueueCapacity);
         for (int warmUp = 0; warmUp < 2; warmUp++)
         {
             ManagedRun(fill, ingest, WarmUpFills, out _);
+            ManagedRun(fill, ingestEverything, WarmUpFills, out _);
             HandlerRun(fill, bareRing, ref counter, WarmUpFills);
-            HandlerRun(fill, bareRing, ref copier, WarmUpFills);
             Thread.Sleep(500);
         }
 
@@ -63,7 +62,7 @@ internal static class RingDrainBench
             managed.Add(ManagedRun(fill, ingest, FillsPerRun, out long bytes));
             allocated.Add(bytes);
             bare.Add(HandlerRun(fill, bareRing, ref counter, FillsPerRun));
-            copied.Add(HandlerRun(fill, bareRing, ref copier, FillsPerRun));
+            everything.Add(ManagedRun(fill, ingestEverything, FillsPerRun, out _));
         }
 
         double cMed = Repo.Median(c);
@@ -71,7 +70,7 @@ internal static class RingDrainBench
         double ratio = mMed / cMed;
         long maxAlloc = allocated.Max();
         double bareMed = Repo.Median(bare);
-        double copiedMed = Repo.Median(copied);
+        double everythingMed = Repo.Median(everything);
         var md = new StringBuilder();
         md.AppendLine("## Ring-buffer drain (tcp_events reader)");
         md.AppendLine();
@@ -79,17 +78,19 @@ internal static class RingDrainBench
         md.AppendLine(CultureInfo.InvariantCulture, $"records into a 256 KiB ring (the agent's default) until it is full; the reader then drains it and only the drain");
         md.AppendLine(CultureInfo.InvariantCulture, $"is timed. {FillsPerRun} fills per run, median of {Runs} runs, C and managed runs alternating. C: `bench/ring_consumer.c`,");
         md.AppendLine(CultureInfo.InvariantCulture, $"libbpf `ring_buffer__poll(rb, 0)` with a callback counting records and checking `type`. Managed: the agent's");
-        md.AppendLine(CultureInfo.InvariantCulture, $"`TcpEventIngest` (its `RingBufferPoller`/`BpfRingBuffer` reader of the ring's mmap'd pages, `TcpEventDecoder`, single-producer/");
-        md.AppendLine(CultureInfo.InvariantCulture, $"single-consumer queue of {QueueCapacity:N0}), drained with `DrainNow()` on this thread (no epoll: the agent's poller reads before it");
-        md.AppendLine(CultureInfo.InvariantCulture, $"waits), the queue emptied (untimed) after each fill. Allocations: `GC.GetAllocatedBytesForCurrentThread()`");
+        md.AppendLine(CultureInfo.InvariantCulture, $"`TcpEventIngest`: its `RingBufferPoller`/`BpfRingBuffer` reader of the ring's mmap'd pages; per record `TcpEventDecoder`'s check and a note");
+        md.AppendLine(CultureInfo.InvariantCulture, $"of where the record is; at the end of each pass, before its space goes back, the newest `events.keep` ({s_keep}, the default) of each");
+        md.AppendLine(CultureInfo.InvariantCulture, $"type copied out under one lock hold (`RecentEvents`). A fill is one pass of about 2,340 records, so the default copies {s_keep} of them;");
+        md.AppendLine(CultureInfo.InvariantCulture, $"the row \"keep {KeepEverything:N0}\" copies every one. Drained with `DrainNow()` on this thread (no epoll: the agent's poller reads before it");
+        md.AppendLine(CultureInfo.InvariantCulture, $"waits); each run checks that every record produced was received. Allocations: `GC.GetAllocatedBytesForCurrentThread()`");
         md.AppendLine(CultureInfo.InvariantCulture, $"over each measured run, after a warm-up of 2 × {WarmUpFills} fills per reader. Reproduce: `make bench BENCH=ring`.");
         md.AppendLine();
         md.AppendLine("| figure | measured | baseline (C consumer) | target | result |");
         md.AppendLine("|---|---:|---:|---:|---|");
         md.AppendLine(CultureInfo.InvariantCulture, $"| managed drain rate | {mMed / 1e6:0.0} M events/s (runs: {Join(managed)}) | {cMed / 1e6:0.0} M events/s (runs: {Join(c)}) | ≥ {TargetRate / 1e6:0} M/s | {Repo.Verdict(mMed >= TargetRate)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| ratio managed / C | {ratio:0.00}x | 1.00x | ≥ {TargetRatio:0.0}x | {Repo.Verdict(ratio >= TargetRatio)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| breakdown: the same direct reader with a handler that only counts | {bareMed / 1e6:0.0} M events/s ({bareMed / cMed:0.00}x C; {1e9 / bareMed:0.0} ns/record, C {1e9 / cMed:0.0}) | — | — | info |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| breakdown: … that also checks and copies each record into a plain array (no queue) | {copiedMed / 1e6:0.0} M events/s ({copiedMed / cMed:0.00}x C; {1e9 / copiedMed:0.0} ns/record; agent's reader {1e9 / mMed:0.0}) | — | — | info |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| breakdown: the same direct reader with a handler that only counts | {bareMed / 1e6:0.0} M events/s ({bareMed / cMed:0.00}x C; {1e9 / bareMed:0.0} ns/record; C {1e9 / cMed:0.0}, agent's reader {1e9 / mMed:0.0}) | — | — | info |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| the agent's reader with `events.keep: {KeepEverything}` (every record copied out of the ring) | {everythingMed / 1e6:0.0} M events/s ({everythingMed / cMed:0.00}x C; {1e9 / everythingMed:0.0} ns/record) | — | — | info |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| managed bytes allocated per run (steady state) | {maxAlloc:N0} B (max of {Runs}) | — | 0 | {Repo.Verdict(maxAlloc == 0)} |");
         return md.ToString();
     }
@@ -100,12 +101,11 @@ internal static class RingDrainBench
     /// <summary>Events/s of the agent's reader over <paramref name="fills"/> fills; <paramref name="allocatedBytes"/> is what this thread allocated meanwhile.</summary>
     private static double ManagedRun(BpfProgram fill, TcpEventIngest ingest, int fills, out long allocatedBytes)
     {
-        long lostBefore = ingest.QueueLost;
+        long receivedBefore = ingest.Received;
         long malformedBefore = ingest.Malformed;
         byte[] args = BitConverter.GetBytes(1u << 20);
         long produced = 0;
         long drainTicks = 0;
-        long consumed = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < fills; i++)
         {
@@ -115,18 +115,15 @@ internal static class RingDrainBench
             {
             }
             drainTicks += Stopwatch.GetTimestamp() - t0;
-            while (ingest.TryRead(out _))
-            {
-                consumed++;
-            }
         }
         allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        if (consumed != produced || ingest.QueueLost != lostBefore || ingest.Malformed != malformedBefore)
+        long received = ingest.Received - receivedBefore;
+        if (received != produced || ingest.Malformed != malformedBefore)
         {
             throw new InvalidOperationException(
-                $"managed reader: produced {produced}, dequeued {consumed}, queue lost {ingest.QueueLost}, malformed {ingest.Malformed}");
+                $"managed reader: produced {produced}, received {received}, malformed {ingest.Malformed - malformedBefore}");
         }
-        return consumed / (drainTicks / (double)Stopwatch.Frequency);
+        return received / (drainTicks / (double)Stopwatch.Frequency);
     }
 
     /// <summary>Events/s of <paramref name="ring"/> with <paramref name="handler"/>, over <paramref name="fills"/> fills.</summary>
@@ -155,26 +152,6 @@ internal static class RingDrainBench
         string output = Repo.ToolOutput(consumer, obj, FillsPerRun.ToString(CultureInfo.InvariantCulture));
         var fields = output.Trim().Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
         return fields["records"] / (fields["ns"] / 1e9);
-    }
-
-    /// <summary>The agent's per-record work without its queue: the decoder's check and one copy into an array slot.</summary>
-    private struct CopyingHandler(int powerOfTwoSlots) : IRingBufferHandler
-    {
-        private readonly TcpEventRecord[] _slots = new TcpEventRecord[powerOfTwoSlots];
-        private long _next;
-
-        public void OnRecord(ReadOnlySpan<byte> record)
-        {
-            if (TcpEventDecoder.IsWellFormed(record))
-            {
-                ref TcpEventRecord slot = ref _slots[_next++ & (_slots.Length - 1)];
-                Unsafe.CopyBlockUnaligned(ref Unsafe.As<TcpEventRecord, byte>(ref slot), ref MemoryMarshal.GetReference(record), (uint)Unsafe.SizeOf<TcpEventRecord>());
-            }
-        }
-
-        public readonly void OnBatchEnd()
-        {
-        }
     }
 
     /// <summary>Counts records and does nothing else.</summary>

@@ -8,15 +8,17 @@ namespace NetScope.Native;
 public interface IRingBufferHandler
 {
     /// <summary>
-    /// One committed record, in place in the ring's shared memory: valid only during the call (the kernel
-    /// may reuse the space once the reader moves on), so copy what must be kept. Must not throw: an exception
-    /// leaves the pass with its space not handed back, so the same records come again on the next call.
+    /// One committed record, in place in the ring's shared memory: valid until <see cref="OnBatchEnd"/> of the
+    /// same pass returns (the space goes back to the kernel right after, and the kernel may then overwrite it),
+    /// so copy what must be kept by then. Must not throw: an exception leaves the pass with its space not handed
+    /// back, so the same records come again on the next call.
     /// </summary>
     void OnRecord(ReadOnlySpan<byte> record);
 
     /// <summary>
-    /// Called after each pass over the records available, once their space has been handed back to the
-    /// kernel: the moment to publish what the pass produced (batched, not per record).
+    /// Called at the end of each pass over the records available, just before their space is handed back to
+    /// the kernel: the moment to copy out what the pass's records must leave behind and publish it (batched, not
+    /// per record). It ends every pass, including one cut short by a corrupt record.
     /// </summary>
     void OnBatchEnd();
 }

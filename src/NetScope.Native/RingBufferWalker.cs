@@ -51,10 +51,13 @@ internal readonly unsafe struct RingBufferWalker
     /// <summary>
     /// Hands every committed record available to <paramref name="handler"/>, oldest first, skipping
     /// discarded ones, and stops at the first record still BUSY (records after it may be committed already,
-    /// but space goes back to the kernel in order, so they wait their turn). The consumer position is released once
-    /// per pass, then <see cref="IRingBufferHandler.OnBatchEnd"/> runs; passes repeat while the producer
+    /// but space goes back to the kernel in order, so they wait their turn). Each pass ends with
+    /// <see cref="IRingBufferHandler.OnBatchEnd"/>, then its space is handed back (one consumer position release
+    /// per pass, not per record), so a handler may read a pass's records until then; passes repeat while the producer
     /// moved on, up to one ring's worth of bytes per call so a steady stream cannot keep the caller here
-    /// forever. Returns how many records were handed over. One thread at a time.
+    /// forever. Returns how many records were handed over. A record whose length cannot fit the ring (the
+    /// mapping does not match the map) ends its pass normally, then throws <see cref="BpfException"/>. One
+    /// thread at a time.
     /// </summary>
     public int Consume<THandler>(ref THandler handler)
         where THandler : IRingBufferHandler
@@ -74,6 +77,7 @@ internal readonly unsafe struct RingBufferWalker
             }
 
             bool busy = false;
+            uint corruptSize = 0;
             do
             {
                 byte* header = _data + (consumer & _mask);
@@ -90,7 +94,10 @@ internal readonly unsafe struct RingBufferWalker
                 uint size = length & ~(BusyBit | DiscardBit);
                 if (size > _mask + 1 - HeaderSize)
                 {
-                    throw Corrupt(consumer, size);
+                    // Not thrown here: the pass ends like any other first (OnBatchEnd runs and what was handed over
+                    // is released, so a handler holding something for the pass lets go of it).
+                    corruptSize = size;
+                    break;
                 }
 
                 consumer += (size + HeaderSize + 7) & ~7UL;
@@ -102,6 +109,10 @@ internal readonly unsafe struct RingBufferWalker
             }
             while (consumer < producer);
 
+            // The pass ends before its space goes back: the handler may still read the pass's records here
+            // (e.g. copy out only the ones it keeps, once it knows which).
+            handler.OnBatchEnd();
+
             // Hands the pass's space back to the kernel. Release: the handler's reads of the records happen
             // before the kernel may overwrite them. A full fence (xchg), not just a release store: before the
             // reader re-reads the producer position (and, finding nothing, sleeps in epoll), the kernel must
@@ -109,7 +120,11 @@ internal readonly unsafe struct RingBufferWalker
             // sits exactly at the consumer position (bpf_ringbuf_commit). With a plain store, x86 may let the
             // producer load pass the buffered store and both sides miss each other until the poll timeout.
             Interlocked.Exchange(ref *_consumerPosition, consumer);
-            handler.OnBatchEnd();
+            if (corruptSize != 0)
+            {
+                throw Corrupt(consumer, corruptSize);
+            }
+
             if (busy || consumer - start > _mask)
             {
                 return handed;

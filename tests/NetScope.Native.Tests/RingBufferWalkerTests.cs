@@ -137,10 +137,37 @@ public sealed unsafe class RingBufferWalkerTests : IDisposable
     }
 
     [Fact]
+    public void APassEndsBeforeItsSpaceGoesBackSoTheHandlerCanStillReadItsRecords()
+    {
+        _ring.Append([1]);
+        _ring.Append([2]);
+        var handler = new RecordingHandler();
+        ulong positionAtBatchEnd = ulong.MaxValue;
+        handler.OnEveryBatch = () => positionAtBatchEnd = _ring.ConsumerPosition;
+        Assert.Equal(2, _ring.Walker.Consume(ref handler));
+        Assert.Equal(0UL, positionAtBatchEnd);
+        Assert.Equal(_ring.ProducerPosition, _ring.ConsumerPosition);
+    }
+
+    [Fact]
+    public void ACorruptRecordEndsThePassCleanlyBeforeItIsReported()
+    {
+        // Records before the corrupt one are handed over and released, and the pass ends (OnBatchEnd) before
+        // the throw, so a handler that holds something for the length of a pass always lets go of it.
+        _ring.Append([1]);
+        ulong corruptAt = _ring.AppendRawHeader(Size + 1);
+        var handler = new RecordingHandler();
+        Assert.Throws<BpfException>(() => _ring.Walker.Consume(ref handler));
+        Assert.Equal([1], handler.Records.Select(r => r[0]));
+        Assert.Equal(1, handler.Batches);
+        Assert.Equal(corruptAt, _ring.ConsumerPosition);
+    }
+
+    [Fact]
     public void ASizeThatIsNotAPowerOfTwoIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new RingBufferWalker(null, null, null, 24, "odd"));
 
-    /// <summary>Copies every record (the span itself is only valid during the call).</summary>
+    /// <summary>Copies every record (the span itself is only valid until the pass ends).</summary>
     private struct RecordingHandler : IRingBufferHandler
     {
         public RecordingHandler()
@@ -155,6 +182,8 @@ public sealed unsafe class RingBufferWalkerTests : IDisposable
 
         public Action? OnEveryRecord { get; set; }
 
+        public Action? OnEveryBatch { get; set; }
+
         public void OnRecord(ReadOnlySpan<byte> record)
         {
             Records.Add(record.ToArray());
@@ -166,7 +195,11 @@ public sealed unsafe class RingBufferWalkerTests : IDisposable
             OnEveryRecord?.Invoke();
         }
 
-        public void OnBatchEnd() => Batches++;
+        public void OnBatchEnd()
+        {
+            Batches++;
+            OnEveryBatch?.Invoke();
+        }
     }
 
     /// <summary>
@@ -207,11 +240,13 @@ public sealed unsafe class RingBufferWalkerTests : IDisposable
             return at;
         }
 
-        /// <summary>A header claiming <paramref name="length"/> bytes, without writing them.</summary>
-        public void AppendRawHeader(uint length)
+        /// <summary>A header claiming <paramref name="length"/> bytes, without writing them; returns its position.</summary>
+        public ulong AppendRawHeader(uint length)
         {
-            Write(*_producer, BitConverter.GetBytes(length));
+            ulong at = *_producer;
+            Write(at, BitConverter.GetBytes(length));
             *_producer += RingBufferWalker.HeaderSize;
+            return at;
         }
 
         /// <summary>Clears the BUSY bit of the record at <paramref name="at"/> (bpf_ringbuf_submit).</summary>

@@ -123,7 +123,6 @@ internal sealed record TcpSeriesSettings(IReadOnlyList<ushort> Ports, int MaxTra
 /// <param name="ConnectionClose">Whether closing connections produce an event.</param>
 /// <param name="Budget">Events per second the agent accepts before raising the sampling shift.</param>
 /// <param name="RingSize">Bytes of the kernel ring (a power of two, at least a page).</param>
-/// <param name="QueueCapacity">Decoded events buffered between the ring reader and their consumer.</param>
 /// <param name="Keep">Recent events of each type kept for GET /api/v1/events.</param>
 /// <param name="ExposeAddresses">Show endpoint addresses in the events API (ports, role and process are always shown).</param>
 internal sealed record EventsSettings(
@@ -131,12 +130,11 @@ internal sealed record EventsSettings(
     bool ConnectionClose,
     int Budget,
     int RingSize,
-    int QueueCapacity,
     int Keep,
     bool ExposeAddresses)
 {
     public EventsSettings()
-        : this(TimeSpan.FromMilliseconds(200), ConnectionClose: true, Budget: 1000, RingSize: 256 * 1024, QueueCapacity: 4096, Keep: 100, ExposeAddresses: false)
+        : this(TimeSpan.FromMilliseconds(200), ConnectionClose: true, Budget: 1000, RingSize: 256 * 1024, Keep: 100, ExposeAddresses: false)
     {
     }
 }

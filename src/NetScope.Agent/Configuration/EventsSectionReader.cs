@@ -17,7 +17,6 @@ internal sealed class EventsSectionReader(YamlNodeReader reader)
             ["connection_close"] = value => settings = settings with { ConnectionClose = reader.Boolean(value, "events.connection_close") ?? settings.ConnectionClose },
             ["budget"] = value => settings = settings with { Budget = (int?)reader.WholeNumber(value, "events.budget", 1, 10_000_000) ?? settings.Budget },
             ["ring_size"] = value => settings = settings with { RingSize = ReadRingSize(value) ?? settings.RingSize },
-            ["queue_capacity"] = value => settings = settings with { QueueCapacity = (int?)reader.WholeNumber(value, "events.queue_capacity", 1, 1_048_576) ?? settings.QueueCapacity },
             ["keep"] = value => settings = settings with { Keep = (int?)reader.WholeNumber(value, "events.keep", 0, 10_000) ?? settings.Keep },
             ["expose_addresses"] = value => settings = settings with { ExposeAddresses = reader.Boolean(value, "events.expose_addresses") ?? settings.ExposeAddresses },
         });

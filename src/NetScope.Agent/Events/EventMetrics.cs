@@ -19,7 +19,7 @@ internal sealed class EventMetrics
         _received = metrics.CreateCounter("netscope_events_received_total", "Ring buffer records received by the agent.",
             new CounterConfiguration { LabelNames = ["ring"] });
         _lost = metrics.CreateCounter("netscope_events_lost_total",
-            "Ring buffer records lost, by where: kernel (ring full at reserve), queue (agent's queue full), malformed (did not decode).",
+            "Ring buffer records lost, by where: kernel (ring full at reserve), malformed (did not decode).",
             new CounterConfiguration { LabelNames = ["ring", "source"] });
         _sampleRatio = metrics.CreateGauge("netscope_events_sample_ratio",
             "Fraction of due events the kernel keeps (1 = all; lowered when the rate exceeds events.budget). Histograms are never sampled.",
@@ -27,11 +27,10 @@ internal sealed class EventMetrics
     }
 
     /// <summary>Sets one ring's series to the given totals.</summary>
-    public void Report(string ring, long received, ulong kernelLost, long queueLost, long malformed, double sampleRatio)
+    public void Report(string ring, long received, ulong kernelLost, long malformed, double sampleRatio)
     {
         _received.WithLabels(ring).IncTo(received);
         _lost.WithLabels(ring, "kernel").IncTo(kernelLost);
-        _lost.WithLabels(ring, "queue").IncTo(queueLost);
         _lost.WithLabels(ring, "malformed").IncTo(malformed);
         _sampleRatio.WithLabels(ring).Set(sampleRatio);
     }

@@ -17,6 +17,14 @@ internal sealed class TcpEventPresenter(bool exposeAddresses, bool truncateSourc
     /// <summary>The API name of an event type.</summary>
     public static string TypeName(TcpEventType type) => type == TcpEventType.SlowRequest ? "slow_request" : "connection_close";
 
+    /// <summary>The event type an API name stands for; null (every type) for null or any other name.</summary>
+    public static TcpEventType? ParseTypeName(string? name) => name switch
+    {
+        "slow_request" => TcpEventType.SlowRequest,
+        "connection_close" => TcpEventType.ConnectionClose,
+        _ => null,
+    };
+
     public TcpEventView Present(in TcpEventRecord e, ulong monotonicNowNs, DateTimeOffset now)
     {
         DateTimeOffset time = now - TimeSpan.FromTicks((long)((monotonicNowNs - Math.Min(e.TimestampNs, monotonicNowNs)) / 100));

@@ -129,7 +129,7 @@ internal sealed class HttpFloodMetrics
         }
 
         // hf_events is never sampled: its events are bounded by the rules (one per source per window).
-        _events.Report(Ring, received, lost, queueLost: 0, malformed, sampleRatio: 1);
+        _events.Report(Ring, received, lost, malformed, sampleRatio: 1);
 
         if (_rules is null)
         {

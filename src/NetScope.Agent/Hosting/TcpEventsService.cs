@@ -23,8 +23,6 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
     private readonly TcpLatencyService _latency;
     private readonly EventMetrics _metrics;
     private readonly ILogger<TcpEventsService> _logger;
-    private readonly RecentEvents _closes;
-    private readonly RecentEvents _slow;
     private readonly TcpEventPresenter _presenter;
     private TcpEventIngest? _ingest;
     private ulong _kernelLost;
@@ -36,24 +34,17 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
         _latency = latency;
         _logger = logger;
         _metrics = new EventMetrics(registry);
-        _closes = new RecentEvents(_settings.Keep);
-        _slow = new RecentEvents(_settings.Keep);
         _presenter = new TcpEventPresenter(_settings.ExposeAddresses, options.Config.TruncateSourceIps);
     }
 
     public TcpEventsSnapshot GetRecent(string? type, int limit)
     {
-        IEnumerable<TcpEventRecord> records = type switch
-        {
-            "slow_request" => _slow.Newest(limit),
-            "connection_close" => _closes.Newest(limit),
-            _ => _slow.Newest(limit).Concat(_closes.Newest(limit)).OrderByDescending(e => e.TimestampNs).Take(limit),
-        };
+        TcpEventIngest? ingest = _ingest;
+        List<TcpEventRecord> records = ingest?.Newest(TcpEventPresenter.ParseTypeName(type), limit) ?? [];
         ulong monotonicNow = MonotonicClock.NowNs;
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        TcpEventIngest? ingest = _ingest;
         long received = ingest?.Received ?? 0;
-        ulong lost = Volatile.Read(ref _kernelLost) + (ulong)(ingest?.QueueLost ?? 0) + (ulong)(ingest?.Malformed ?? 0);
+        ulong lost = Volatile.Read(ref _kernelLost) + (ulong)(ingest?.Malformed ?? 0);
         return new TcpEventsSnapshot(
             EventSampling.Ratio(Volatile.Read(ref _shift)),
             received,
@@ -69,32 +60,11 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
             return;
         }
 
-        using var ingest = new TcpEventIngest(probe.Events, _settings.QueueCapacity, _logger);
+        using var ingest = new TcpEventIngest(probe.Events, _settings.Keep, _logger);
         _ingest = ingest;
         ingest.Start();
-        _metrics.Report(Ring, 0, 0, 0, 0, 1);
-        Task consumer = ConsumeAsync(ingest);
-        try
-        {
-            await ControlSamplingAsync(probe, ingest, stoppingToken);
-        }
-        finally
-        {
-            ingest.Dispose();
-            await consumer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    /// <summary>Moves decoded events into the recent lists until the ingest is disposed (which ends its queue).</summary>
-    private async Task ConsumeAsync(TcpEventIngest ingest)
-    {
-        while (await ingest.WaitToReadAsync())
-        {
-            while (ingest.TryRead(out TcpEventRecord record))
-            {
-                (record.Type == TcpEventType.SlowRequest ? _slow : _closes).Add(record);
-            }
-        }
+        _metrics.Report(Ring, 0, 0, 0, 1);
+        await ControlSamplingAsync(probe, ingest, stoppingToken);
     }
 
     /// <summary>Once a period: the kernel's counters, the metrics, and the sampling shift for the rate offered.</summary>
@@ -121,7 +91,7 @@ internal sealed class TcpEventsService : BackgroundService, IEventsView
             }
 
             Volatile.Write(ref _kernelLost, counters[(int)TcpCounter.EventsLost]);
-            _metrics.Report(Ring, ingest.Received, counters[(int)TcpCounter.EventsLost], ingest.QueueLost, ingest.Malformed, EventSampling.Ratio(next));
+            _metrics.Report(Ring, ingest.Received, counters[(int)TcpCounter.EventsLost], ingest.Malformed, EventSampling.Ratio(next));
         }
     }
 

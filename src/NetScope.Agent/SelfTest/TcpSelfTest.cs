@@ -90,7 +90,8 @@ internal sealed class TcpSelfTest
     private async Task<TcpTrafficObservation> ObserveAsync(TcpLatencyProbe probe)
     {
         await using var server = new LoopbackEchoServer(Delay);
-        using var events = new Events.TcpEventIngest(probe.Events, queueCapacity: 4096, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        // Keeps far more than the check's traffic makes, so no event of ours is overwritten by a newer one.
+        using var events = new Events.TcpEventIngest(probe.Events, keep: 4096, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         ulong[] before = probe.ReadCounters();
 
         await server.RoundTripsAsync(_requests);
@@ -108,14 +109,7 @@ internal sealed class TcpSelfTest
         List<TcpLatencySeries> latency = probe.ReadLatency();
         ulong[] after = probe.ReadCounters();
         events.DrainNow();
-        var ours = new List<TcpEventRecord>();
-        while (events.TryRead(out TcpEventRecord record))
-        {
-            if (record.SeriesPort == server.Port)
-            {
-                ours.Add(record);
-            }
-        }
+        List<TcpEventRecord> ours = events.Newest(type: null, int.MaxValue).Where(e => e.SeriesPort == server.Port).ToList();
 
         return new TcpTrafficObservation(
             _requests,
