@@ -21,8 +21,9 @@ APP_DIR     := build/app
 # prometheus scrapes the agent and chromium renders the web page in the tests.
 APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python3-scapy prometheus chromium nginx-light tmux
 
-# Only make test-kernels needs these (qemu, the guest's userland, a second kernel, the initramfs archiver).
-KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static linux-image-cloud-amd64 cpio
+# Only make test-kernels needs these (qemu, the guest's userland, the initramfs archiver). The guest kernels
+# themselves are downloaded and unpacked into build/kernels, never installed (tests/kernels/fetch-guest-kernel.sh).
+KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static cpio
 INITRAMFS   := build/kernels/initramfs.cpio
 
 .PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder

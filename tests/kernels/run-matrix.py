@@ -69,17 +69,29 @@ def run_streaming(cmd, log_path, timeout):
                 proc.wait()
 
 
+def guest_image(kernel, args):
+    """The newest image of a guest kernel, fetched from its Debian package into OUT_DIR/<kernel>/boot when
+    none is there yet (downloaded and unpacked, never installed: the host's /boot stays as it is)."""
+    boot_dir = os.path.join(args.out, kernel["name"], "boot")
+    pattern = os.path.join(boot_dir, kernel["image"])
+    if not glob.glob(pattern):
+        fetch = subprocess.run(["bash", os.path.join(HERE, "fetch-guest-kernel.sh"), kernel["package"],
+                                os.path.join(args.out, kernel["name"])], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(fetch.stdout, end="", flush=True)
+    images = sorted(glob.glob(pattern), key=version_key)
+    if not images:
+        raise RuntimeError(f"no kernel image matches {pattern}: fetching package {kernel['package']} failed "
+                           "(apt-get download needs the Debian archive)")
+    return images[-1]
+
+
 def command_for(kernel, args):
     """The command that runs the selftest on this kernel, or raises with what is missing."""
-    if kernel["boot"] == "host":
+    if kernel.get("host"):
         return [os.path.join(args.app, "netscope"), "selftest", "--xdp-corpus", args.corpus]
-    images = sorted(glob.glob(kernel["boot"]), key=version_key)
-    if not images:
-        raise RuntimeError(f"no kernel image matches {kernel['boot']} (package {kernel.get('package', '?')}; "
-                           "make test-kernels installs it)")
     accel = os.environ.get("QEMU_ACCEL", "tcg")
     return ["qemu-system-x86_64", "-accel", accel, "-smp", "2", "-m", "1536", "-nographic", "-no-reboot",
-            "-net", "none", "-kernel", images[-1], "-initrd", args.initramfs,
+            "-net", "none", "-kernel", guest_image(kernel, args), "-initrd", args.initramfs,
             "-append", "console=ttyS0 panic=-1 quiet"]
 
 
