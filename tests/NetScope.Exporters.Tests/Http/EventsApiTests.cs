@@ -41,6 +41,17 @@ public class EventsApiTests
         Assert.Equal("2026-11-26T08:00:00.0000000+00:00", first.GetProperty("time").GetString());
     }
 
+    [Fact]
+    public async Task TimesAreWrittenWithTheirPlusSignNotAnEscape()
+    {
+        var slow = new TcpEventView("slow_request", s_time, "server", "8080", 8080, 51000, null, null, 42, "nginx", 0.25, 0.0003, null, null, null, null);
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        await JsonResponse.WriteAsync(context, w => EventsApi.Write(w, new TcpEventsSnapshot(1, 1, 0, [slow])));
+        string body = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+        Assert.Contains("\"2026-11-26T08:00:00.0000000+00:00\"", body);
+    }
+
     [Theory]
     [InlineData("", null, null, 50)]
     [InlineData("slow_request", "5", null, 5)]
