@@ -15,7 +15,7 @@ namespace NetScope.Kernel.Tests;
 public class AgentEndToEndTests
 {
     private static readonly HashSet<string> s_ourPrograms =
-        [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.Programs).Concat(TcpLatencyProbe.Definition.Common).Select(p => p.ProgramName))];
+        [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.AllPrograms).Select(p => p.ProgramName))];
 
     private static int FreePort() => AgentProcess.FreePort();
 

@@ -110,7 +110,7 @@ public class TcpLatencyProbeTests
     [SkippableFact]
     public void DisposeLeavesNoProgramLoaded()
     {
-        HashSet<string> ours = [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.Programs).Concat(TcpLatencyProbe.Definition.Common).Select(p => p.ProgramName))];
+        HashSet<string> ours = [.. BpfTool.KernelNames(TcpLatencyProbe.Definition.Rungs.SelectMany(r => r.AllPrograms).Select(p => p.ProgramName))];
         HashSet<int> before = BpfTool.ProgramIds(ours);
         TcpLatencyProbe probe = AttachProbe();
         HashSet<int> mine;

@@ -12,7 +12,7 @@ public class TcpLatencyDefinitionTests
     public void EveryProgramOfTheObjectIsAttachedByARungOrByAll()
     {
         using BpfObject bpf = BpfObject.OpenMemory(EmbeddedBpfObjects.Read(s_definition.ObjectName), s_definition.ObjectName);
-        IEnumerable<string> attached = s_definition.Rungs.SelectMany(r => r.Programs).Concat(s_definition.Common).Select(p => p.ProgramName);
+        IEnumerable<string> attached = s_definition.Rungs.SelectMany(r => r.AllPrograms).Select(p => p.ProgramName);
         Assert.Equal(bpf.Programs.Select(p => p.Name).Order(), attached.Distinct().Order());
     }
 
