@@ -14,11 +14,12 @@ namespace NetScope.Kernel.Tests;
 public class SocketStateStorageTests
 {
     [SkippableTheory]
-    [InlineData(HookSet.Sock, "sk_storage")]
-    [InlineData(HookSet.Syscalls, "lru_hash")]
-    public async Task AConnectionsStatesAreCountedWhenCreatedAndWhenReleased(HookSet hookSet, string storage)
+    [InlineData("sock", "sk_storage")]
+    [InlineData("syscalls", "lru_hash")]
+    public async Task AConnectionsStatesAreCountedWhenCreatedAndWhenReleased(string hookSetName, string storage)
     {
         KernelTestGuard.Require();
+        Assert.True(Names.TryParse(hookSetName, out HookSet hookSet));
         TestKernel.Prepare();
         using TcpLatencyProbe probe = TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), new HashSet<HookRung> { HookRung.Tracepoint }, tracepointHooks: hookSet);
         Assert.Equal(storage, probe.SocketStorage);
