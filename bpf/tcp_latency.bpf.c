@@ -5,11 +5,19 @@
  * Three rungs of entry programs share one handler (on_send / on_recv):
  *   fentry     fentry/tcp_sendmsg + fexit/tcp_recvmsg            (cheapest, needs trampolines)
  *   kprobe     kprobe/tcp_sendmsg + kprobe+kretprobe/tcp_recvmsg  (needs CONFIG_KPROBES)
- *   tracepoint tp/sock/sock_send_length + tp/sock/sock_recv_length (6.3+, needs tracefs); before 6.3
+ *   tracepoint tp_btf/sock_send_length + tp_btf/sock_recv_length (6.3+); before 6.3
  *              syscalls:sys_enter_/sys_exit_ of the socket I/O syscalls (the last section)
  * User space (TcpLatencyProbe.cs) turns off the other rungs' programs before load.
- * The socket role comes from tp/sock/inet_sock_set_state, attached with every rung, and so do
- * retransmits (tp/tcp/tcp_retransmit_skb).
+ * The socket role comes from inet_sock_set_state and retransmits from tcp_retransmit_skb, attached with
+ * every rung in the variant that matches its socket state storage (below).
+ *
+ * Socket state storage: a program that gets the socket as a BTF pointer (tp_btf, fentry/fexit) keeps the
+ * state in the socket itself (sock_storage, BPF_MAP_TYPE_SK_STORAGE: a lookup is a pointer walk, no hash,
+ * no capacity; the kernel frees it with the socket) and reads socket fields with plain loads. The others
+ * (kprobe, classic tracepoints) only have its address: they key sock_states, an LRU hash, by it and read
+ * fields with bpf_probe_read_kernel. Each rung is attached with the tp_btf or the tp variant of the shared
+ * programs to match. The handlers take a `btf` flag, a constant in every program, so each program keeps only
+ * its own storage and reads.
  *
  * Events: connection closes and slow requests go to the tcp_events ring buffer, thinned by the
  * sampling shift in tcp_event_config (user space raises it when the event rate exceeds its budget).
@@ -18,8 +26,8 @@
  *
  * Series: everything recorded for one (role, port) lives in one entry of the per-CPU array tcp_series.
  * tcp_series_keys maps a series' key to its entry, and a socket resolves its series once, when it
- * reaches ESTABLISHED, and keeps the index in its sock_state: a send or receive then costs one hash
- * lookup (sock_states) and one array lookup, which the verifier inlines.
+ * reaches ESTABLISHED, and keeps the index in its sock_state: a send or receive then costs one state
+ * lookup (sock_storage or sock_states) and one array lookup, which the verifier inlines.
  *
  * Cardinality: user space sizes the series maps to (configured ports + "other") x 2 roles + cap
  * entries, creates the keys of configured ports and of TCP_PORT_OTHER before attaching, and pushes the
@@ -33,7 +41,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Per-socket state, keyed by the struct sock address. LRU so missed closes cannot fill it. */
+/* Per-socket state, created when a TCP socket reaches ESTABLISHED and deleted when it reaches CLOSE. */
 struct sock_state {
 	__u64 pending_ts_ns;	/* start of the request in flight, 0 when none */
 	__u64 open_ts_ns;	/* when the socket reached ESTABLISHED */
@@ -49,12 +57,22 @@ struct sock_state {
 	char comm[16];
 };
 
+/* Rungs that only have the socket's address: keyed by it. LRU so missed closes cannot fill it; when more
+ * sockets are open at once, the least recently used one's state is evicted (see TCP_COUNTER_SOCKETS_*). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
 	__type(value, struct sock_state);
 } sock_states SEC(".maps");
+
+/* Rungs with a BTF socket pointer: the state lives in the socket (allocated on create, so no prealloc). */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock_state);
+} sock_storage SEC(".maps");
 
 /* The three series maps are resized together by user space (see "Cardinality" above). */
 struct {
@@ -213,24 +231,75 @@ static __always_inline void ipv4_mapped(__u8 *out, __u32 addr)
 	__builtin_memcpy(out + 12, &addr, 4);
 }
 
-/* Local and remote endpoints and the smoothed RTT of @sk, read with CO-RE. */
-static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk)
-{
-	struct sock *s = (struct sock *)sk;
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
+/*
+ * Every handler below takes the socket as @sk plus a @btf flag that is a constant in each program, so
+ * only one branch of these survives compilation:
+ *   btf   @sk is a BTF pointer (tp_btf, fentry/fexit): the state is in sock_storage and fields are plain
+ *         loads (the verifier checks them against BTF; a fault reads 0);
+ *   else  @sk is an address (kprobe, classic tracepoints): the state is in sock_states and fields are
+ *         read with bpf_probe_read_kernel.
+ * Field paths are CO-RE relocated either way.
+ */
+#define SK_READ(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
+#define SK_READ_ARRAY(btf, dst, ptr, field)					\
+	do {									\
+		if (btf)							\
+			__builtin_memcpy(dst, (ptr)->field, sizeof(*(dst)));	\
+		else								\
+			BPF_CORE_READ_INTO(dst, ptr, field);			\
+	} while (0)
 
+/* @sk as a tcp_sock: through bpf_skc_to_tcp_sock when @btf (the verifier only lets a pointer typed as
+ * struct tcp_sock reach the fields past struct sock), else the address cast. NULL: not a TCP socket. */
+static __always_inline struct tcp_sock *tcp_sock_of(__u64 sk, bool btf)
+{
+	return btf ? bpf_skc_to_tcp_sock((void *)sk) : (struct tcp_sock *)sk;
+}
+
+/* The socket's state, or NULL when it is not tracked. */
+static __always_inline struct sock_state *sock_state_of(__u64 sk, bool btf)
+{
+	if (btf)
+		return bpf_sk_storage_get(&sock_storage, (void *)sk, NULL, 0);
+	return bpf_map_lookup_elem(&sock_states, &sk);
+}
+
+/* Gives the socket @init as its state; false when there was no room (counted by the caller). A socket
+ * cannot have a state here already: it reaches ESTABLISHED once per CLOSE, which deletes the state. */
+static __always_inline bool sock_state_create(__u64 sk, struct sock_state *init, bool btf)
+{
+	if (btf)
+		return bpf_sk_storage_get(&sock_storage, (void *)sk, init, BPF_SK_STORAGE_GET_F_CREATE) != NULL;
+	return bpf_map_update_elem(&sock_states, &sk, init, BPF_ANY) == 0;
+}
+
+static __always_inline void sock_state_delete(__u64 sk, bool btf)
+{
+	if (btf)
+		bpf_sk_storage_delete(&sock_storage, (void *)sk);
+	else
+		bpf_map_delete_elem(&sock_states, &sk);
+}
+
+/* Local and remote endpoints and the smoothed RTT of @sk. */
+static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk, bool btf)
+{
+	struct tcp_sock *tp = tcp_sock_of(sk, btf);
+
+	if (!tp)
+		return;
 	/* inet_sport, not skc_num: a closing socket's skc_num is already 0 (port released) when
 	 * inet_sock_set_state reports CLOSE. */
-	event->local_port = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
-	event->remote_port = bpf_ntohs(BPF_CORE_READ(s, __sk_common.skc_dport));
-	if (BPF_CORE_READ(s, __sk_common.skc_family) == AF_INET6) {
-		BPF_CORE_READ_INTO(&event->local_addr, s, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&event->remote_addr, s, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	event->local_port = bpf_ntohs(SK_READ(btf, tp, inet_conn.icsk_inet.inet_sport));
+	event->remote_port = bpf_ntohs(SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_dport));
+	if (SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_family) == AF_INET6) {
+		SK_READ_ARRAY(btf, &event->local_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		SK_READ_ARRAY(btf, &event->remote_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	} else {
-		ipv4_mapped(event->local_addr, BPF_CORE_READ(s, __sk_common.skc_rcv_saddr));
-		ipv4_mapped(event->remote_addr, BPF_CORE_READ(s, __sk_common.skc_daddr));
+		ipv4_mapped(event->local_addr, SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_rcv_saddr));
+		ipv4_mapped(event->remote_addr, SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_daddr));
 	}
-	event->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	event->srtt_us = SK_READ(btf, tp, srtt_us) >> 3;
 }
 
 /* The first process seen using the socket owns it in events (softirq state changes have no process). */
@@ -256,16 +325,17 @@ static __always_inline void observe(struct tcp_lat_hist *hist, __u64 value_ns)
 
 /* A request completed: its latency, the socket's smoothed RTT at that moment, and a slow-request event. */
 static __always_inline void record_latency(struct sock_state *state, struct tcp_series *series, __u64 sk,
-					   __u64 latency_ns)
+					   bool btf, __u64 latency_ns)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	struct tcp_event_config *cfg;
 	struct tcp_event *event;
+	struct tcp_sock *tp;
 	__u32 srtt_us;
 
 	if (series) {
 		observe(&series->latency, latency_ns);
-		srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+		tp = tcp_sock_of(sk, btf);
+		srtt_us = tp ? SK_READ(btf, tp, srtt_us) >> 3 : 0;
 		if (srtt_us)
 			observe(&series->rtt, (__u64)srtt_us * 1000);
 	}
@@ -276,13 +346,13 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 	event = event_reserve(cfg, TCP_EVENT_SLOW_REQUEST, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk);
+	event_fill_socket(event, sk, btf);
 	event->duration_ns = latency_ns;
 	bpf_ringbuf_submit(event, 0);
 }
 
 /* A tracked socket closed: one record of its whole life. */
-static __always_inline void record_close(struct sock_state *state, __u64 sk)
+static __always_inline void record_close(struct sock_state *state, __u64 sk, bool btf)
 {
 	struct tcp_event_config *cfg = event_config();
 	struct tcp_event *event;
@@ -292,7 +362,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk)
 	event = event_reserve(cfg, TCP_EVENT_CONNECTION_CLOSE, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk);
+	event_fill_socket(event, sk, btf);
 	event->duration_ns = event->timestamp_ns - state->open_ts_ns;
 	event->bytes_sent = state->bytes_sent;
 	event->bytes_received = state->bytes_received;
@@ -306,7 +376,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk)
  * Client: a request starts at its first sent bytes and ends at the first received bytes.
  * A response without a request in flight is not a sample.
  */
-static __always_inline void on_send(__u64 sk, long bytes)
+static __always_inline void on_send(__u64 sk, long bytes, bool btf)
 {
 	struct tcp_series *series;
 	struct sock_state *state;
@@ -314,7 +384,7 @@ static __always_inline void on_send(__u64 sk, long bytes)
 	count(TCP_COUNTER_SEND_CALLS);
 	if (bytes <= 0)
 		return;
-	state = bpf_map_lookup_elem(&sock_states, &sk);
+	state = sock_state_of(sk, btf);
 	if (!state)
 		return;
 	identify(state);
@@ -323,14 +393,14 @@ static __always_inline void on_send(__u64 sk, long bytes)
 	if (series)
 		series->stats.bytes_sent += bytes;
 	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
-		record_latency(state, series, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, btf, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	}
 }
 
-static __always_inline void on_recv(__u64 sk, long bytes, int flags)
+static __always_inline void on_recv(__u64 sk, long bytes, int flags, bool btf)
 {
 	struct tcp_series *series;
 	struct sock_state *state;
@@ -338,7 +408,7 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 	count(TCP_COUNTER_RECV_CALLS);
 	if (bytes <= 0 || (flags & MSG_PEEK))
 		return;
-	state = bpf_map_lookup_elem(&sock_states, &sk);
+	state = sock_state_of(sk, btf);
 	if (!state)
 		return;
 	identify(state);
@@ -349,83 +419,122 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags)
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, series, sk, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, btf, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	}
 }
 
-/* ---- socket role: attached with every rung ---- */
-
-SEC("tp/sock/inet_sock_set_state")
-int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
+/*
+ * A TCP socket changed state: ESTABLISHED from SYN_RECV (accepted: server, series port = local port
+ * @sport) or from SYN_SENT (connected: client, series port = remote port @dport) creates its state; CLOSE
+ * closes it. Ports in host byte order.
+ */
+static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, __u16 sport, __u16 dport, bool btf)
 {
-	__u64 sk = (__u64)ctx->skaddr;
 	struct sock_state state = {};
-	/* Read both ports up front: selecting a field by branch makes clang add an offset to the ctx
-	 * pointer, which the verifier refuses ("dereference of modified ctx ptr"). */
-	__u16 sport = ctx->sport;
-	__u16 dport = ctx->dport;
 	struct tcp_lat_key key = {};
 	struct tcp_series *series;
 	struct sock_state *tracked;
 
-	if (ctx->protocol != IPPROTO_TCP_NUM)
-		return 0;
-	if (ctx->newstate == NS_TCP_CLOSE) {
-		tracked = bpf_map_lookup_elem(&sock_states, &sk);
-		if (tracked) {
-			series = series_of(tracked);
-			if (series)
-				series->stats.conns_closed += 1;
-			record_close(tracked, sk);
-		}
-		bpf_map_delete_elem(&sock_states, &sk);
-		return 0;
+	if (newstate == NS_TCP_CLOSE) {
+		tracked = sock_state_of(sk, btf);
+		if (!tracked)
+			return;
+		series = series_of(tracked);
+		if (series)
+			series->stats.conns_closed += 1;
+		record_close(tracked, sk, btf);
+		sock_state_delete(sk, btf);
+		count(TCP_COUNTER_SOCKETS_RELEASED);
+		return;
 	}
-	if (ctx->newstate != NS_TCP_ESTABLISHED)
-		return 0;
-	if (ctx->oldstate == NS_TCP_SYN_RECV) {
+	if (newstate != NS_TCP_ESTABLISHED)
+		return;
+	if (oldstate == NS_TCP_SYN_RECV) {
 		state.role = TCP_ROLE_SERVER;
 		state.port = sport;
-	} else if (ctx->oldstate == NS_TCP_SYN_SENT) {
+	} else if (oldstate == NS_TCP_SYN_SENT) {
 		state.role = TCP_ROLE_CLIENT;
 		state.port = dport;
 	} else {
-		return 0;
+		return;
 	}
 	key.role = state.role;
 	key.port = state.port;
 	state.series = series_index(&key);
 	state.open_ts_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&sock_states, &sk, &state, BPF_ANY);
+	if (!sock_state_create(sk, &state, btf)) {
+		count(TCP_COUNTER_SOCKETS_UNTRACKED);
+		return;
+	}
+	count(TCP_COUNTER_SOCKETS_TRACKED);
 	series = series_of(&state);
 	if (series)
 		series->stats.conns_opened += 1;
+}
+
+static __always_inline void on_retransmit(__u64 sk, bool btf)
+{
+	struct tcp_series *series;
+	struct sock_state *state = sock_state_of(sk, btf);
+
+	if (!state)
+		return;
+	state->retransmits += 1;
+	series = series_of(state);
+	if (series)
+		series->stats.retransmits += 1;
+}
+
+/* ---- socket role and retransmits: attached with every rung, in the variant of its state storage ---- */
+
+/* With the rungs that keep the state in sock_states. */
+SEC("tp/sock/inet_sock_set_state")
+int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	/* Read both ports up front: selecting a field by branch makes clang add an offset to the ctx
+	 * pointer, which the verifier refuses ("dereference of modified ctx ptr"). */
+	__u16 sport = ctx->sport;
+	__u16 dport = ctx->dport;
+
+	if (ctx->protocol != IPPROTO_TCP_NUM)
+		return 0;
+	on_set_state((__u64)ctx->skaddr, ctx->oldstate, ctx->newstate, sport, dport, false);
 	return 0;
 }
 
 SEC("tp/tcp/tcp_retransmit_skb")
 int tp_tcp_retransmit_skb(struct ns_tcp_retransmit_args *ctx)
 {
-	__u64 sk = (__u64)ctx->skaddr;
-	struct tcp_series *series;
-	struct sock_state *state = bpf_map_lookup_elem(&sock_states, &sk);
-
-	if (!state)
-		return 0;
-	state->retransmits += 1;
-	series = series_of(state);
-	if (series)
-		series->stats.retransmits += 1;
+	on_retransmit((__u64)ctx->skaddr, false);
 	return 0;
 }
 
-/* ---- rung: fentry ---- */
+/* With the rungs that keep the state in sock_storage. The tracepoint's sport is ntohs(inet_sport), which
+ * equals skc_num (the bound local port) at ESTABLISHED; only CLOSE needs inet_sport, and reads it itself. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	if (sk->sk_protocol != IPPROTO_TCP_NUM)
+		return 0;
+	on_set_state((__u64)sk, oldstate, newstate, sk->__sk_common.skc_num,
+		     bpf_ntohs(sk->__sk_common.skc_dport), true);
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
+{
+	on_retransmit((__u64)sk, true);
+	return 0;
+}
+
+/* ---- rung: fentry (state in sock_storage) ---- */
 
 SEC("fentry/tcp_sendmsg")
 int BPF_PROG(fentry_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
 {
-	on_send((__u64)sk, (long)size);
+	on_send((__u64)sk, (long)size, true);
 	return 0;
 }
 
@@ -437,16 +546,16 @@ int BPF_PROG(fexit_tcp_recvmsg, struct sock *sk)
 	/* Read by position-independent helpers: tcp_recvmsg lost its nonblock argument in 5.19. */
 	bpf_get_func_ret(ctx, &ret);
 	bpf_get_func_arg(ctx, 3, &flags);
-	on_recv((__u64)sk, (long)(int)ret, (int)flags);
+	on_recv((__u64)sk, (long)(int)ret, (int)flags, true);
 	return 0;
 }
 
-/* ---- rung: kprobe ---- */
+/* ---- rung: kprobe (state in sock_states) ---- */
 
 SEC("kprobe/tcp_sendmsg")
 int BPF_KPROBE(kprobe_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
 {
-	on_send((__u64)sk, (long)size);
+	on_send((__u64)sk, (long)size, false);
 	return 0;
 }
 
@@ -468,32 +577,33 @@ int BPF_KRETPROBE(kretprobe_tcp_recvmsg, int ret)
 
 	if (!args)
 		return 0;
-	on_recv(args->sk, ret, args->flags);
+	on_recv(args->sk, ret, args->flags, false);
 	bpf_map_delete_elem(&recv_args_by_tid, &tid);
 	return 0;
 }
 
-/* ---- rung: tracepoint ---- */
+/* ---- rung: tracepoint, hook set sock (6.3+; state in sock_storage) ---- */
 
-SEC("tp/sock/sock_send_length")
-int tp_sock_send_length(struct trace_event_raw_sock_msg_length *ctx)
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(btf_sock_send_length, struct sock *sk, int ret, int flags)
 {
-	if (ctx->protocol != IPPROTO_TCP_NUM)
+	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return 0;
-	on_send((__u64)ctx->sk, ctx->ret);
+	on_send((__u64)sk, ret, true);
 	return 0;
 }
 
-SEC("tp/sock/sock_recv_length")
-int tp_sock_recv_length(struct trace_event_raw_sock_msg_length *ctx)
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(btf_sock_recv_length, struct sock *sk, int ret, int flags)
 {
-	if (ctx->protocol != IPPROTO_TCP_NUM)
+	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return 0;
-	on_recv((__u64)ctx->sk, ctx->ret, ctx->flags);
+	on_recv((__u64)sk, ret, flags, true);
 	return 0;
 }
 
-/* ---- rung: tracepoint, hook set syscalls (kernels without sock_send_length, i.e. before 6.3) ----
+/* ---- rung: tracepoint, hook set syscalls (kernels without sock_send_length, i.e. before 6.3; state in
+ * sock_states: the socket comes from a walk of plain addresses) ----
  *
  * The same handlers fed from the syscall layer: syscalls:sys_enter_X/sys_exit_X of read, write, readv,
  * writev, sendto, recvfrom, sendmsg and recvmsg (CONFIG_FTRACE_SYSCALLS). At enter the fd is resolved to
@@ -619,7 +729,7 @@ int tp_sys_exit_sock_send(struct trace_event_raw_sys_exit *ctx)
 
 	if (!call)
 		return 0;
-	on_send(call->sk, ctx->ret);
+	on_send(call->sk, ctx->ret, false);
 	bpf_map_delete_elem(&sock_syscalls, &tid);
 	return 0;
 }
@@ -633,7 +743,7 @@ int tp_sys_exit_sock_recv(struct trace_event_raw_sys_exit *ctx)
 
 	if (!call)
 		return 0;
-	on_recv(call->sk, ctx->ret, call->flags);
+	on_recv(call->sk, ctx->ret, call->flags, false);
 	bpf_map_delete_elem(&sock_syscalls, &tid);
 	return 0;
 }

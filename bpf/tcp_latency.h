@@ -69,7 +69,10 @@ enum tcp_counter {
 	TCP_COUNTER_EVENTS_OFFERED = 2,	/* events due before sampling (the controller's input) */
 	TCP_COUNTER_EVENTS_PRODUCED = 3,/* events kept by sampling: submitted or lost */
 	TCP_COUNTER_EVENTS_LOST = 4,	/* bpf_ringbuf_reserve failures (ring full) */
-	TCP_COUNTER_MAX = 5,
+	TCP_COUNTER_SOCKETS_TRACKED = 5,	/* sockets given a state at ESTABLISHED */
+	TCP_COUNTER_SOCKETS_RELEASED = 6,	/* tracked sockets whose state was deleted at CLOSE */
+	TCP_COUNTER_SOCKETS_UNTRACKED = 7,	/* sockets at ESTABLISHED that got no state (no memory) */
+	TCP_COUNTER_MAX = 8,
 };
 
 /* ---- ring buffer tcp_events ---- */

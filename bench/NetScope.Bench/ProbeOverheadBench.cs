@@ -33,7 +33,7 @@ internal static class ProbeOverheadBench
     /// <summary>After /readyz: the agent's start-up work (JIT, first scrape) is done within half a second.</summary>
     private static readonly TimeSpan s_agentSettle = TimeSpan.FromSeconds(1);
 
-    private static readonly HashSet<string> s_netscopePrograms = ["tp_sock_send_length", "tp_sock_recv_length"];
+    private static readonly HashSet<string> s_netscopePrograms = ["btf_sock_send_length", "btf_sock_recv_length"];
 
     // bpftrace names a program after its probe, truncated to the kernel's 15 characters.
     private static readonly HashSet<string> s_bpftracePrograms = ["sock_send_lengt", "sock_recv_lengt"];
@@ -185,7 +185,7 @@ internal static class ProbeOverheadBench
         md.AppendLine();
         md.AppendLine("| programs | ns per run (median) | windows |");
         md.AppendLine("|---|---:|---|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| NetScope `tp_sock_send_length` + `tp_sock_recv_length` | {Repo.Median(nsNetScope):0} | {Joined(nsNetScope, "0")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| NetScope `btf_sock_send_length` + `btf_sock_recv_length` | {Repo.Median(nsNetScope):0} | {Joined(nsNetScope, "0")} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| bpftrace `sock_send_length` + `sock_recv_length` | {Repo.Median(nsBpftrace):0} | {Joined(nsBpftrace, "0")} |");
         return md.ToString();
     }

@@ -15,14 +15,15 @@ internal static class VerifierBench
         md.AppendLine("Instructions processed by the verifier at load (`verified_insns` of BPF_OBJ_GET_INFO_BY_FD; the");
         md.AppendLine("kernel limit is 1,000,000). Deterministic for a given kernel and object, so one load each.");
         md.AppendLine("tcp_latency: only the tracepoint rung loads here (fentry/kprobe are refused on this kernel, see");
-        md.AppendLine("MACHINE notes), both hook sets: sock (`tp/sock/...`) and syscalls (section `tp`, each program attached to");
-        md.AppendLine("several syscalls:sys_enter_/sys_exit_ tracepoints). Reproduce: `make bench BENCH=verifier`.");
+        md.AppendLine("MACHINE notes), both hook sets with their shared programs: sock (`tp_btf/...`, socket state in sk_storage) and");
+        md.AppendLine("syscalls (section `tp`, each program attached to several syscalls:sys_enter_/sys_exit_ tracepoints, with the `tp/...`");
+        md.AppendLine("shared programs and the LRU hash). Reproduce: `make bench BENCH=verifier`.");
         md.AppendLine();
         md.AppendLine("| object | program | section | verified insns | xlated insns |");
         md.AppendLine("|---|---|---|---:|---:|");
 
         string bpfDir = Path.Combine(root, "build", "bpf");
-        Append(md, Path.Combine(bpfDir, "tcp_latency.bpf.o"), section => section == "tp" || section.StartsWith("tp/", StringComparison.Ordinal));
+        Append(md, Path.Combine(bpfDir, "tcp_latency.bpf.o"), section => section == "tp" || section.StartsWith("tp/", StringComparison.Ordinal) || section.StartsWith("tp_btf/", StringComparison.Ordinal));
         Append(md, Path.Combine(bpfDir, "http_flood.bpf.o"), _ => true);
         Append(md, "/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o", _ => true);
         Append(md, "/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_ip.o", _ => true);

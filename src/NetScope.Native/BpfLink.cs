@@ -12,7 +12,7 @@ public sealed class BpfLink : IDisposable
         Description = description;
     }
 
-    /// <summary>What is attached to what, e.g. "tp_sock_send_length -> sock/sock_send_length".</summary>
+    /// <summary>What is attached to what, e.g. "tp_sys_exit_sock_send -> syscalls/sys_exit_write".</summary>
     public string Description { get; }
 
     /// <summary>Whether the link is still attached (not disposed).</summary>

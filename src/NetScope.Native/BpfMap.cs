@@ -38,6 +38,13 @@ public sealed unsafe class BpfMap
         set => BpfErrors.Check(Interop.bpf_map__set_max_entries(_map, checked((uint)value)), "bpf_map__set_max_entries", Name);
     }
 
+    /// <summary>Whether load creates the map (default true); false for a map no loaded program uses. Set only before load.</summary>
+    public bool AutoCreate
+    {
+        get => Interop.bpf_map__autocreate(_map);
+        set => BpfErrors.Check(Interop.bpf_map__set_autocreate(_map, value), "bpf_map__set_autocreate", Name);
+    }
+
     /// <summary>The map fd after load.</summary>
     public int Fd
     {
@@ -348,6 +355,8 @@ public enum BpfMapType
     Queue = 22,
     /// <summary>BPF_MAP_TYPE_STACK.</summary>
     Stack = 23,
+    /// <summary>BPF_MAP_TYPE_SK_STORAGE.</summary>
+    SkStorage = 24,
     /// <summary>BPF_MAP_TYPE_RINGBUF.</summary>
     RingBuf = 27,
 }

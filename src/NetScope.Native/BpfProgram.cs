@@ -68,7 +68,7 @@ public sealed class BpfProgram
         Link(Interop.bpf_program__attach_kprobe(Checked(), returnProbe, function),
             returnProbe ? "bpf_program__attach_kretprobe" : "bpf_program__attach_kprobe", function);
 
-    /// <summary>Attaches fentry/fexit/tp_btf through a BPF trampoline; the target comes from the section.</summary>
+    /// <summary>Attaches fentry/fexit (through a BPF trampoline) or tp_btf (a BTF raw tracepoint); the target comes from the section.</summary>
     public BpfLink AttachTrace() => Link(Interop.bpf_program__attach_trace(Checked()), "bpf_program__attach_trace", SectionName);
 
     /// <summary>

@@ -27,6 +27,27 @@ internal static class BpfTool
     public static HashSet<int> ProgramIds(IReadOnlySet<string> names) =>
         LoadedPrograms().Where(p => names.Contains(p.Name)).Select(p => p.Id).ToHashSet();
 
+    /// <summary>
+    /// Whether none of the programs <paramref name="ids"/> is loaded within <paramref name="timeout"/>. Unloading
+    /// is not synchronous with closing the last fd: the kernel frees a tp_btf program's raw tracepoint link, and
+    /// with it the program, after an RCU grace period, so its id stays listed for a few milliseconds.
+    /// </summary>
+    public static bool Unloaded(IReadOnlySet<int> ids, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (LoadedPrograms().Any(p => ids.Contains(p.Id)))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return true;
+    }
+
     /// <summary>Id and name of every loaded BPF program (the kernel keeps the first 15 characters of names).</summary>
     public static List<(int Id, string Name)> LoadedPrograms()
     {

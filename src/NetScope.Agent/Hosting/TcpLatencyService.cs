@@ -25,6 +25,8 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly ILogger<TcpLatencyService> _logger;
     private readonly Counter _sendCalls;
     private readonly Counter _recvCalls;
+    private readonly Gauge _trackedSockets;
+    private readonly Counter _untrackedSockets;
     private readonly Gauge _attached;
     private readonly Counter _bytesSent;
     private readonly Counter _bytesReceived;
@@ -51,6 +53,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         MetricFactory metrics = Metrics.WithCustomRegistry(registry);
         _sendCalls = metrics.CreateCounter("netscope_tcp_send_calls_total", "tcp_sendmsg calls seen by the tcp_latency probe.");
         _recvCalls = metrics.CreateCounter("netscope_tcp_recv_calls_total", "tcp_recvmsg calls seen by the tcp_latency probe.");
+        _trackedSockets = metrics.CreateGauge("netscope_tcp_tracked_sockets", "TCP sockets the tcp_latency probe holds a state for (reached ESTABLISHED, not yet closed), by where the state is kept.",
+            new GaugeConfiguration { LabelNames = ["storage"] });
+        _untrackedSockets = metrics.CreateCounter("netscope_tcp_untracked_sockets_total", "TCP sockets that reached ESTABLISHED but got no state (no memory): their traffic is not recorded.");
         _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung and hook set each probe uses, 0 for those refused or not chosen.",
             new GaugeConfiguration { LabelNames = ["probe", "hook", "rung", "hook_set"] });
         string[] series = ["role", "port"];
@@ -167,6 +172,8 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             ulong[] counters = _probe.ReadCounters();
             _sendCalls.IncTo(counters[(int)TcpCounter.SendCalls]);
             _recvCalls.IncTo(counters[(int)TcpCounter.RecvCalls]);
+            _trackedSockets.WithLabels(_probe.SocketStorage).Set(TcpLatencyProbe.TrackedSockets(counters));
+            _untrackedSockets.IncTo(counters[(int)TcpCounter.SocketsUntracked]);
             TcpSeriesSnapshot series = _probe.ReadSeries();
             Volatile.Write(ref _scrapeSeries, series);
             foreach ((TcpLatKey key, TcpSeriesStats stats) in series.Stats)

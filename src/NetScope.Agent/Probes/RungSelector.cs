@@ -36,6 +36,7 @@ internal sealed class AttachedProbe : IDisposable
         Definition = definition;
         Rung = rung.Rung;
         HookSet = rung.HookSet;
+        Shared = rung.Shared;
         Object = bpfObject;
         _links = links;
         Reports = reports;
@@ -46,6 +47,9 @@ internal sealed class AttachedProbe : IDisposable
     public HookRung Rung { get; }
 
     public HookSet HookSet { get; }
+
+    /// <summary>The variant of the shared programs attached with the rung.</summary>
+    public SharedPrograms Shared { get; }
 
     public BpfObject Object { get; }
 
@@ -179,16 +183,22 @@ internal sealed class RungSelector
         try
         {
             candidate = BpfObject.OpenMemory(image, definition.ObjectName);
-            var wanted = new HashSet<string>(rung.Programs.Concat(definition.Common).Select(p => p.ProgramName), StringComparer.Ordinal);
+            var wanted = new HashSet<string>(rung.AllPrograms.Select(p => p.ProgramName), StringComparer.Ordinal);
             foreach (BpfProgram program in candidate.Programs)
             {
                 program.Autoload = wanted.Contains(program.Name);
             }
 
+            // The other variants' maps would only take kernel memory (an LRU hash is preallocated).
+            foreach (string map in definition.Rungs.SelectMany(r => r.Shared.Maps).Except(rung.Shared.Maps))
+            {
+                candidate.FindMap(map).AutoCreate = false;
+            }
+
             definition.Configure?.Invoke(candidate);
             candidate.Load();
             definition.Prepare?.Invoke(candidate);
-            foreach (HookProgram hook in definition.Common.Concat(rung.Programs))
+            foreach (HookProgram hook in rung.AllPrograms)
             {
                 attached.Add(hook.Attach(candidate.FindProgram(hook.ProgramName)));
             }

@@ -29,7 +29,8 @@ internal static class SyscallTracepoints
             .. Receive.SelectMany(syscall => Pair(syscall, "tcp_recvmsg", "tp_sys_exit_sock_recv")),
         ],
         [],
-        [.. Send.Concat(Receive).SelectMany(syscall => new[] { $"syscalls/sys_enter_{syscall}", $"syscalls/sys_exit_{syscall}" })]);
+        [.. Send.Concat(Receive).SelectMany(syscall => new[] { $"syscalls/sys_enter_{syscall}", $"syscalls/sys_exit_{syscall}" })],
+        SocketStateStorage.LruHash);
 
     private static HookProgram[] Pair(string syscall, string hook, string exitProgram) =>
     [

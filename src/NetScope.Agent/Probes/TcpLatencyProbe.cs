@@ -74,6 +74,17 @@ internal sealed class TcpLatencyProbe : IDisposable
     public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy() =>
         [(_seriesKeys.Name, _seriesKeys.Keys<TcpLatKey>().Count, _seriesKeys.MaxEntries)];
 
+    /// <summary>Where the rung in use keeps the per-socket state: sk_storage (no capacity) or lru_hash (<see cref="SocketStateStorage.LruCapacity"/> sockets).</summary>
+    public string SocketStorage => _attached.Shared.Name;
+
+    /// <summary>
+    /// Sockets holding a state now: given one at ESTABLISHED and not yet closed, from per-CPU counters (an
+    /// sk_storage map cannot be counted by iterating it). On the LRU hash a state evicted when it was full
+    /// stays counted, so a figure at or above its capacity means states may have been evicted.
+    /// </summary>
+    public static ulong TrackedSockets(ulong[] counters) =>
+        counters[(int)TcpCounter.SocketsTracked] - Math.Min(counters[(int)TcpCounter.SocketsReleased], counters[(int)TcpCounter.SocketsTracked]);
+
     /// <summary>The rung in use.</summary>
     public HookRung Rung => _attached.Rung;
 
@@ -105,7 +116,8 @@ internal sealed class TcpLatencyProbe : IDisposable
                     new("fexit_tcp_recvmsg", "tcp_recvmsg", p => p.AttachTrace()),
                 ],
                 ["tcp_sendmsg", "tcp_recvmsg"],
-                []),
+                [],
+                SocketStateStorage.SkStorage),
             new RungPrograms(
                 HookRung.Kprobe,
                 HookSet.Tcp,
@@ -115,21 +127,19 @@ internal sealed class TcpLatencyProbe : IDisposable
                     new("kretprobe_tcp_recvmsg", "tcp_recvmsg", p => p.AttachKprobe("tcp_recvmsg", returnProbe: true)),
                 ],
                 ["tcp_sendmsg", "tcp_recvmsg"],
-                []),
+                [],
+                SocketStateStorage.LruHash),
             new RungPrograms(
                 HookRung.Tracepoint,
                 HookSet.Sock,
                 [
-                    new("tp_sock_send_length", "tcp_sendmsg", p => p.AttachTracepoint("sock", "sock_send_length")),
-                    new("tp_sock_recv_length", "tcp_recvmsg", p => p.AttachTracepoint("sock", "sock_recv_length")),
+                    new("btf_sock_send_length", "tcp_sendmsg", p => p.AttachTrace()),
+                    new("btf_sock_recv_length", "tcp_recvmsg", p => p.AttachTrace()),
                 ],
                 [],
-                ["sock/sock_send_length", "sock/sock_recv_length"]),
+                ["sock/sock_send_length", "sock/sock_recv_length"],
+                SocketStateStorage.SkStorage),
             SyscallTracepoints.Rung,
-        ],
-        [
-            new HookProgram("tp_inet_sock_set_state", "tcp_state", p => p.AttachTracepoint("sock", "inet_sock_set_state")),
-            new HookProgram("tp_tcp_retransmit_skb", "tcp_retransmit", p => p.AttachTracepoint("tcp", "tcp_retransmit_skb")),
         ],
         Configure: bpf =>
         {

@@ -79,7 +79,16 @@ internal enum TcpCounter : uint
 
     /// <summary>bpf_ringbuf_reserve failures: the ring was full.</summary>
     EventsLost = 4,
-    Max = 5,
+
+    /// <summary>Sockets given a state at ESTABLISHED.</summary>
+    SocketsTracked = 5,
+
+    /// <summary>Tracked sockets whose state was deleted at CLOSE.</summary>
+    SocketsReleased = 6,
+
+    /// <summary>Sockets at ESTABLISHED that got no state (no memory): their traffic is not recorded.</summary>
+    SocketsUntracked = 7,
+    Max = 8,
 }
 
 /// <summary>enum tcp_event_type in bpf/tcp_latency.h.</summary>

@@ -29,6 +29,13 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static partial int bpf_map__set_max_entries(nint map, uint max_entries);
 
+    [LibraryImport(Libraries.Libbpf)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool bpf_map__autocreate(nint map);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static partial int bpf_map__set_autocreate(nint map, [MarshalAs(UnmanagedType.U1)] bool autocreate);
+
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static unsafe partial int bpf_map_lookup_elem(int fd, void* key, void* value);
 
