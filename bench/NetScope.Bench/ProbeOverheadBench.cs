@@ -11,7 +11,7 @@ namespace NetScope.Bench;
 /// <para>
 /// The machine is shared (2 cores, other tenants' builds and tests), so one measurement of a mode says
 /// little: throughput drifts by ±10 % over seconds and halves when a neighbour takes a core. Hence many
-/// short measurements in the order N A N B N A N B … N (N: no probe, A: NetScope, B: bpftrace), each probe
+/// short measurements in the order N A N B N E N A … N (N: no probe, A: NetScope, B: bpftrace, E: empty programs), each probe
 /// measurement compared with the mean of the two no-probe measurements around it (which cancels linear
 /// drift), and the verdict on the median of those per-round ratios with its confidence interval. Each
 /// measurement also yields transactions per CPU-second: the load's own run time (its send/recv calls run
@@ -22,7 +22,7 @@ namespace NetScope.Bench;
 /// </summary>
 internal static class ProbeOverheadBench
 {
-    private const int Rounds = 12;
+    private const int Rounds = 16;
     private const int Connections = 4;
 
     /// <summary>Per measurement: throughput drifts on a scale of seconds here, so more short rounds beat fewer long ones.</summary>
@@ -62,6 +62,9 @@ internal static class ProbeOverheadBench
         var none = new List<Measurement> { Load(pingpong, null) };
         var netscope = new List<Ratio>();
         var bpftrace = new List<Ratio>();
+        var empty = new List<Ratio>();
+        string loader = Path.Combine(work, "probe_loader");
+        string emptyObject = Path.Combine(work, "empty_probe.bpf.o");
         for (int round = 0; round < Rounds; round++)
         {
             Measurement withAgent;
@@ -85,6 +88,15 @@ internal static class ProbeOverheadBench
 
             none.Add(Load(pingpong, null));
             bpftrace.Add(Against(withBpftrace, none[^2], none[^1]));
+
+            Measurement withEmpty;
+            using (var floor = EmptyProbeProcess.Start(loader, emptyObject))
+            {
+                withEmpty = Load(pingpong, floor.Pid);
+            }
+
+            none.Add(Load(pingpong, null));
+            empty.Add(Against(withEmpty, none[^2], none[^1]));
         }
 
         TimeSpan measured = clock.Elapsed;
@@ -116,7 +128,7 @@ internal static class ProbeOverheadBench
             bt.StopAndCheck("@latency_us");
         }
 
-        return Report(none, netscope, bpftrace, nsNetScope, nsBpftrace, measured);
+        return Report(none, netscope, bpftrace, empty, nsNetScope, nsBpftrace, measured);
     }
 
     private static Ratio Against(Measurement probe, Measurement before, Measurement after) => new(
@@ -142,7 +154,7 @@ internal static class ProbeOverheadBench
     }
 
     private static string Report(
-        List<Measurement> none, List<Ratio> netscope, List<Ratio> bpftrace, List<double> nsNetScope, List<double> nsBpftrace, TimeSpan measured)
+        List<Measurement> none, List<Ratio> netscope, List<Ratio> bpftrace, List<Ratio> empty, List<double> nsNetScope, List<double> nsBpftrace, TimeSpan measured)
     {
         double share = Repo.Median(netscope.Select(r => r.PerCpu));
         var md = new StringBuilder();
@@ -151,11 +163,13 @@ internal static class ProbeOverheadBench
         md.AppendLine(CultureInfo.InvariantCulture, $"`bench/pingpong.c`: {Connections} loopback TCP connections, 1-byte request and 1-byte response, a client and a server thread");
         md.AppendLine("per connection. NetScope: `build/netscope run` with `interfaces: []` (TCP probes on the tracepoint rung: `sock_send_length`,");
         md.AppendLine("`sock_recv_length`, `inet_sock_set_state`; XDP off). bpftrace 0.17 (Debian): `bench/tcp_latency.bt`, the same three");
-        md.AppendLine("tracepoints, a per-socket map of roles and start times and two histograms (latency, srtt). Reproduce: `make bench BENCH=probe`.");
+        md.AppendLine("tracepoints, a per-socket map of roles and start times and two histograms (latency, srtt). Empty programs (the floor):");
+        md.AppendLine("`bench/empty_probe.bpf.c`, two programs that return at once, on the agent's send/recv hooks (`tp_btf/sock_send_length`,");
+        md.AppendLine("`tp_btf/sock_recv_length`), held by `bench/probe_loader.c`: what the hooks cost whatever a program does. Reproduce: `make bench BENCH=probe`.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Method (the machine is shared: a single measurement drifts within seconds and halves when a neighbour takes a core):");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{Seconds} s measurements in the order N A N B N A N B … N (N no probe, A NetScope, B bpftrace), {Rounds} rounds,");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{none.Count + netscope.Count + bpftrace.Count} measurements in {measured.TotalMinutes:0.0} min. Each probe measurement is divided by the mean of the no-probe measurements just");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Seconds} s measurements in the order N A N B N E N A … N (N no probe, A NetScope, B bpftrace, E empty programs), {Rounds} rounds,");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{none.Count + netscope.Count + bpftrace.Count + empty.Count} measurements in {measured.TotalMinutes:0.0} min. Each probe measurement is divided by the mean of the no-probe measurements just");
         md.AppendLine("before and after it (drift cancels); the figure is the median of these per-round ratios, with a distribution-free 95 %");
         md.AppendLine("confidence interval of the median (order statistics). Two rates per measurement: transactions per second, and");
         md.AppendLine("transactions per CPU-second, the CPU being the load's own run time (getrusage of pingpong: user + system of all its");
@@ -171,6 +185,12 @@ internal static class ProbeOverheadBench
             $"| NetScope attached | {Percent(share)} ({Interval(netscope.Select(r => r.PerCpu))}) | {Ratios(netscope.Select(r => r.PerCpu))} | {Percent(Repo.Median(netscope.Select(r => r.Raw)))} ({Interval(netscope.Select(r => r.Raw))}) | ≥ {Target * 100:0} % | {Repo.Verdict(share >= Target)} |");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| bpftrace attached | {Percent(Repo.Median(bpftrace.Select(r => r.PerCpu)))} ({Interval(bpftrace.Select(r => r.PerCpu))}) | {Ratios(bpftrace.Select(r => r.PerCpu))} | {Percent(Repo.Median(bpftrace.Select(r => r.Raw)))} ({Interval(bpftrace.Select(r => r.Raw))}) | — (issue: about 79 %) | info |");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| empty programs on the same hooks (the floor) | {Percent(Repo.Median(empty.Select(r => r.PerCpu)))} ({Interval(empty.Select(r => r.PerCpu))}) | {Ratios(empty.Select(r => r.PerCpu))} | {Percent(Repo.Median(empty.Select(r => r.Raw)))} ({Interval(empty.Select(r => r.Raw))}) | — | info |");
+        // The programs' own cost above the hook: each round's NetScope ratio over the same round's floor ratio.
+        List<double> aboveFloor = netscope.Zip(empty, (a, e) => a.PerCpu / e.PerCpu).ToList();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| NetScope relative to the floor (per round: NetScope ÷ empty) | {Percent(Repo.Median(aboveFloor))} ({Interval(aboveFloor)}) | {Ratios(aboveFloor)} | — | — | info |");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"No-probe measurements ({none.Count}): median {Repo.Median(none.Select(m => m.Rate)):N0} transactions/s (range {none.Min(m => m.Rate):N0}–{none.Max(m => m.Rate):N0}), " +

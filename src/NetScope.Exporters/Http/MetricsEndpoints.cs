@@ -35,7 +35,7 @@ public static class MetricsEndpoints
             context.Response.ContentType = TextContentType;
             await context.Response.WriteAsync(text.ToString(), context.RequestAborted);
         });
-        endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
+        endpoints.MapGet("/healthz", context => Results.Text("ok\n").ExecuteAsync(context));
         return endpoints;
     }
 }
