@@ -189,7 +189,7 @@ public class TcpLatencyProbeTests
 
         // "other" of both roles plus the cap: the first two servers bring four new series, so the cap is
         // full (whoever took it) and never exceeded.
-        (string map, int entries, int maxEntries) = probe.SeriesMapOccupancy().Single();
+        (string map, int entries, int maxEntries) = probe.SeriesMapOccupancy(probe.ReadSeries()).Single();
         Assert.Equal("tcp_series_keys", map);
         Assert.Equal(4, maxEntries);
         Assert.Equal(maxEntries, entries);

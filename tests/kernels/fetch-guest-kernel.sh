@@ -15,11 +15,12 @@ if compgen -G "$dest/boot/vmlinuz-*" >/dev/null; then
     exit 0
 fi
 
-# The metapackage's dependency names the versioned image package.
-image=$(apt-cache depends "$package" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+# The metapackage's dependency names the versioned image package (empty until the package lists know it).
+image_package() { apt-cache depends "$package" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }'; }
+image=$(image_package)
 if [ -z "$image" ]; then
     apt-get update -qq
-    image=$(apt-cache depends "$package" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+    image=$(image_package)
 fi
 image=${image:-$package}
 

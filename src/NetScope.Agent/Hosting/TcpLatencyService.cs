@@ -191,7 +191,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
                 _retransmits.WithLabels(role, port).IncTo(stats.Retransmits);
             }
 
-            foreach ((string map, int entries, int maxEntries) in _probe.SeriesMapOccupancy())
+            foreach ((string map, int entries, int maxEntries) in _probe.SeriesMapOccupancy(series))
             {
                 _mapEntries.WithLabels(map).Set(entries);
                 _mapMaxEntries.WithLabels(map).Set(maxEntries);

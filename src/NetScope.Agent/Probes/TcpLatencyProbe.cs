@@ -70,9 +70,13 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// <summary>The largest shift bpf/tcp_latency.bpf.c honours.</summary>
     public const int MaxSampleShift = 16;
 
-    /// <summary>The series-keyed map with its current entry count and capacity (netscope_bpf_map_entries).</summary>
-    public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy() =>
-        [(_seriesKeys.Name, _seriesKeys.Keys<TcpLatKey>().Count, _seriesKeys.MaxEntries)];
+    /// <summary>
+    /// The series-keyed map with its entry count and capacity (netscope_bpf_map_entries), counted from a
+    /// snapshot <see cref="ReadSeries"/> just took (one per key, and keys are never deleted) rather than by
+    /// walking the map's keys a second time.
+    /// </summary>
+    public IEnumerable<(string Map, int Entries, int MaxEntries)> SeriesMapOccupancy(TcpSeriesSnapshot series) =>
+        [(_seriesKeys.Name, series.Stats.Count, _seriesKeys.MaxEntries)];
 
     /// <summary>Where the rung in use keeps the per-socket state: sk_storage (no capacity) or lru_hash (<see cref="SocketStateStorage.LruCapacity"/> sockets).</summary>
     public string SocketStorage => _attached.Shared.Name;
@@ -243,8 +247,21 @@ internal sealed class TcpLatencyProbe : IDisposable
 
     private static unsafe void AddHistogram(List<TcpLatencySeries> into, TcpLatKey key, bool reserved, ReadOnlySpan<TcpSeries> perCpu, HistogramOf histogram)
     {
+        ulong count = 0;
+        foreach (ref readonly TcpSeries cpu in perCpu)
+        {
+            count += histogram(in cpu).Count;
+        }
+
+        // Decided before summing the slots, so an idle dynamic series (left out) costs no slot array on the
+        // heatmap's 1 s timer and every scrape.
+        if (!reserved && count == 0)
+        {
+            return;
+        }
+
         ulong[] slots = new ulong[TcpLatHist.SlotCount];
-        ulong sum = 0, count = 0;
+        ulong sum = 0;
         foreach (ref readonly TcpSeries cpu in perCpu)
         {
             ref readonly TcpLatHist hist = ref histogram(in cpu);
@@ -254,13 +271,9 @@ internal sealed class TcpLatencyProbe : IDisposable
             }
 
             sum += hist.SumNs;
-            count += hist.Count;
         }
 
-        if (reserved || count > 0)
-        {
-            into.Add(new TcpLatencySeries(key.Role, key.Port, slots, sum, count));
-        }
+        into.Add(new TcpLatencySeries(key.Role, key.Port, slots, sum, count));
     }
 
     /// <summary>Reads one counter of tcp_counters, summed over CPUs.</summary>
