@@ -13,6 +13,8 @@ DOTNET_RID  := linux-x64
 BPF_SRC     := $(wildcard bpf/*.bpf.c)
 BPF_HDRS    := $(wildcard bpf/*.h bpf/include/*.h)
 BPF_OBJ     := $(patsubst bpf/%.bpf.c,build/bpf/%.bpf.o,$(BPF_SRC))
+# Test-only programs (kernel tests run them with BPF_PROG_TEST_RUN); never embedded in the agent.
+TEST_BPF_OBJ := $(patsubst tests/bpf/%.bpf.c,build/test-bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 CS_SRC      := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props Directory.Packages.props
 APP_DIR     := build/app
 
@@ -26,7 +28,7 @@ APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python
 KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static cpio
 INITRAMFS   := build/kernels/initramfs.cpio
 
-.PHONY: deps kernel-deps bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder
+.PHONY: deps kernel-deps bpf test-bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder
 
 # $(call apt_ensure,TARGET,PACKAGES): installs those of PACKAGES not installed yet (checked one by one).
 define apt_ensure
@@ -77,6 +79,12 @@ build/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | build/bpf
 build/bpf:
 	mkdir -p $@
 
+test-bpf: deps $(TEST_BPF_OBJ)
+
+build/test-bpf/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+
 build: bpf build/netscope
 
 build/netscope: $(BPF_OBJ) $(CS_SRC)
@@ -87,7 +95,7 @@ build/netscope: $(BPF_OBJ) $(CS_SRC)
 # test that would skip fails instead (NETSCOPE_REQUIRE_KERNEL_TESTS=1), so CI cannot pass without them.
 # Browser tests (the web page in headless Chromium) likewise fail rather than skip (NETSCOPE_REQUIRE_BROWSER_TESTS=1);
 # their screenshots land in build/test-artifacts/. NETSCOPE_UPDATE_SCREENSHOTS=1 refreshes docs/images/web-heatmap.png.
-test: bpf otlp-decoder
+test: bpf test-bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo
 	bash deploy/validate.sh
 	$(MAKE) --no-print-directory test-kernels
@@ -95,7 +103,7 @@ test: bpf otlp-decoder
 unit-test: bpf otlp-decoder
 	NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test NetScope.sln -c $(CONFIG) --nologo --filter 'Category!=Kernel'
 
-kernel-test: bpf otlp-decoder
+kernel-test: bpf test-bpf otlp-decoder
 	NETSCOPE_REQUIRE_KERNEL_TESTS=1 NETSCOPE_REQUIRE_BROWSER_TESTS=1 $(DOTNET) test tests/NetScope.Kernel.Tests -c $(CONFIG) --nologo
 
 # `netscope selftest` on every kernel of tests/kernels/matrix.json (docs/kernels.md): the host kernel

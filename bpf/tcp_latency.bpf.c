@@ -16,8 +16,8 @@
  * no capacity; the kernel frees it with the socket) and reads socket fields with plain loads. The others
  * (kprobe, classic tracepoints) only have its address: they key sock_states, an LRU hash, by it and read
  * fields with bpf_probe_read_kernel. Each rung is attached with the tp_btf or the tp variant of the shared
- * programs to match. The handlers take a `btf` flag, a constant in every program, so each program keeps only
- * its own storage and reads.
+ * programs to match. The handlers take how they reach the socket (enum sk_access), a constant in every
+ * program, so each program keeps only its own storage and reads.
  *
  * Events: connection closes and slow requests go to the tcp_events ring buffer, thinned by the
  * sampling shift in tcp_event_config (user space raises it when the event rate exceeds its budget).
@@ -232,74 +232,93 @@ static __always_inline void ipv4_mapped(__u8 *out, __u32 addr)
 }
 
 /*
- * Every handler below takes the socket as @sk plus a @btf flag that is a constant in each program, so
+ * Every handler below takes the socket as @sk plus how to reach it, @access, a constant in each program, so
  * only one branch of these survives compilation:
- *   btf   @sk is a BTF pointer (tp_btf, fentry/fexit): the state is in sock_storage and fields are plain
- *         loads (the verifier checks them against BTF; a fault reads 0);
- *   else  @sk is an address (kprobe, classic tracepoints): the state is in sock_states and fields are
- *         read with bpf_probe_read_kernel.
+ *   SK_ADDR      @sk is an address (kprobe, classic tracepoints): the state is in sock_states and fields
+ *                are read with bpf_probe_read_kernel;
+ *   SK_BTF       @sk is a BTF pointer (tp_btf, fentry/fexit): the state is in sock_storage and fields are
+ *                plain loads (the verifier checks them against BTF; a fault reads 0); the tcp_sock behind
+ *                it comes from the bpf_skc_to_tcp_sock helper (5.9+);
+ *   SK_BTF_CAST  as SK_BTF, but the tcp_sock comes from the bpf_rdonly_cast kfunc (6.2+), which costs no
+ *                call at run time: a helper call is one of the dearest things on these paths (each return
+ *                goes through the kernel's return thunk). Only the sock tracepoints (6.3+) use it, so no
+ *                program that loads on an older kernel refers to it.
  * Field paths are CO-RE relocated either way.
  */
-#define SK_READ(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
-#define SK_READ_ARRAY(btf, dst, ptr, field)					\
+enum sk_access {
+	SK_ADDR,
+	SK_BTF,
+	SK_BTF_CAST,
+};
+
+/* Weak: absent before 6.2, where only programs that are never loaded refer to it (see SK_BTF_CAST). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+#define SK_READ(access, ptr, field) ((access) != SK_ADDR ? (ptr)->field : BPF_CORE_READ(ptr, field))
+#define SK_READ_ARRAY(access, dst, ptr, field)					\
 	do {									\
-		if (btf)							\
+		if ((access) != SK_ADDR)					\
 			__builtin_memcpy(dst, (ptr)->field, sizeof(*(dst)));	\
 		else								\
 			BPF_CORE_READ_INTO(dst, ptr, field);			\
 	} while (0)
 
-/* @sk as a tcp_sock: through bpf_skc_to_tcp_sock when @btf (the verifier only lets a pointer typed as
- * struct tcp_sock reach the fields past struct sock), else the address cast. NULL: not a TCP socket. */
-static __always_inline struct tcp_sock *tcp_sock_of(__u64 sk, bool btf)
+/* @sk as a tcp_sock (the verifier only lets a pointer typed as struct tcp_sock reach the fields past struct
+ * sock). NULL: not a TCP socket; SK_BTF_CAST and SK_ADDR do not check, their callers only pass TCP sockets
+ * (the sock tracepoints check sk_protocol, the others are TCP functions or checked sockets). */
+static __always_inline struct tcp_sock *tcp_sock_of(__u64 sk, enum sk_access access)
 {
-	return btf ? bpf_skc_to_tcp_sock((void *)sk) : (struct tcp_sock *)sk;
+	if (access == SK_BTF_CAST)
+		return bpf_rdonly_cast((void *)sk, bpf_core_type_id_kernel(struct tcp_sock));
+	if (access == SK_BTF)
+		return bpf_skc_to_tcp_sock((void *)sk);
+	return (struct tcp_sock *)sk;
 }
 
 /* The socket's state, or NULL when it is not tracked. */
-static __always_inline struct sock_state *sock_state_of(__u64 sk, bool btf)
+static __always_inline struct sock_state *sock_state_of(__u64 sk, enum sk_access access)
 {
-	if (btf)
+	if (access != SK_ADDR)
 		return bpf_sk_storage_get(&sock_storage, (void *)sk, NULL, 0);
 	return bpf_map_lookup_elem(&sock_states, &sk);
 }
 
 /* Gives the socket @init as its state; false when there was no room (counted by the caller). A socket
  * cannot have a state here already: it reaches ESTABLISHED once per CLOSE, which deletes the state. */
-static __always_inline bool sock_state_create(__u64 sk, struct sock_state *init, bool btf)
+static __always_inline bool sock_state_create(__u64 sk, struct sock_state *init, enum sk_access access)
 {
-	if (btf)
+	if (access != SK_ADDR)
 		return bpf_sk_storage_get(&sock_storage, (void *)sk, init, BPF_SK_STORAGE_GET_F_CREATE) != NULL;
 	return bpf_map_update_elem(&sock_states, &sk, init, BPF_ANY) == 0;
 }
 
-static __always_inline void sock_state_delete(__u64 sk, bool btf)
+static __always_inline void sock_state_delete(__u64 sk, enum sk_access access)
 {
-	if (btf)
+	if (access != SK_ADDR)
 		bpf_sk_storage_delete(&sock_storage, (void *)sk);
 	else
 		bpf_map_delete_elem(&sock_states, &sk);
 }
 
 /* Local and remote endpoints and the smoothed RTT of @sk. */
-static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk, bool btf)
+static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk, enum sk_access access)
 {
-	struct tcp_sock *tp = tcp_sock_of(sk, btf);
+	struct tcp_sock *tp = tcp_sock_of(sk, access);
 
 	if (!tp)
 		return;
 	/* inet_sport, not skc_num: a closing socket's skc_num is already 0 (port released) when
 	 * inet_sock_set_state reports CLOSE. */
-	event->local_port = bpf_ntohs(SK_READ(btf, tp, inet_conn.icsk_inet.inet_sport));
-	event->remote_port = bpf_ntohs(SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_dport));
-	if (SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_family) == AF_INET6) {
-		SK_READ_ARRAY(btf, &event->local_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		SK_READ_ARRAY(btf, &event->remote_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	event->local_port = bpf_ntohs(SK_READ(access, tp, inet_conn.icsk_inet.inet_sport));
+	event->remote_port = bpf_ntohs(SK_READ(access, tp, inet_conn.icsk_inet.sk.__sk_common.skc_dport));
+	if (SK_READ(access, tp, inet_conn.icsk_inet.sk.__sk_common.skc_family) == AF_INET6) {
+		SK_READ_ARRAY(access, &event->local_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		SK_READ_ARRAY(access, &event->remote_addr, tp, inet_conn.icsk_inet.sk.__sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	} else {
-		ipv4_mapped(event->local_addr, SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_rcv_saddr));
-		ipv4_mapped(event->remote_addr, SK_READ(btf, tp, inet_conn.icsk_inet.sk.__sk_common.skc_daddr));
+		ipv4_mapped(event->local_addr, SK_READ(access, tp, inet_conn.icsk_inet.sk.__sk_common.skc_rcv_saddr));
+		ipv4_mapped(event->remote_addr, SK_READ(access, tp, inet_conn.icsk_inet.sk.__sk_common.skc_daddr));
 	}
-	event->srtt_us = SK_READ(btf, tp, srtt_us) >> 3;
+	event->srtt_us = SK_READ(access, tp, srtt_us) >> 3;
 }
 
 /* The first process seen using the socket owns it in events (softirq state changes have no process). */
@@ -325,7 +344,7 @@ static __always_inline void observe(struct tcp_lat_hist *hist, __u64 value_ns)
 
 /* A request completed: its latency, the socket's smoothed RTT at that moment, and a slow-request event. */
 static __always_inline void record_latency(struct sock_state *state, struct tcp_series *series, __u64 sk,
-					   bool btf, __u64 latency_ns)
+					   enum sk_access access, __u64 latency_ns)
 {
 	struct tcp_event_config *cfg;
 	struct tcp_event *event;
@@ -334,8 +353,8 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 
 	if (series) {
 		observe(&series->latency, latency_ns);
-		tp = tcp_sock_of(sk, btf);
-		srtt_us = tp ? SK_READ(btf, tp, srtt_us) >> 3 : 0;
+		tp = tcp_sock_of(sk, access);
+		srtt_us = tp ? SK_READ(access, tp, srtt_us) >> 3 : 0;
 		if (srtt_us)
 			observe(&series->rtt, (__u64)srtt_us * 1000);
 	}
@@ -346,13 +365,13 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 	event = event_reserve(cfg, TCP_EVENT_SLOW_REQUEST, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk, btf);
+	event_fill_socket(event, sk, access);
 	event->duration_ns = latency_ns;
 	bpf_ringbuf_submit(event, 0);
 }
 
 /* A tracked socket closed: one record of its whole life. */
-static __always_inline void record_close(struct sock_state *state, __u64 sk, bool btf)
+static __always_inline void record_close(struct sock_state *state, __u64 sk, enum sk_access access)
 {
 	struct tcp_event_config *cfg = event_config();
 	struct tcp_event *event;
@@ -362,7 +381,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, boo
 	event = event_reserve(cfg, TCP_EVENT_CONNECTION_CLOSE, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk, btf);
+	event_fill_socket(event, sk, access);
 	event->duration_ns = event->timestamp_ns - state->open_ts_ns;
 	event->bytes_sent = state->bytes_sent;
 	event->bytes_received = state->bytes_received;
@@ -376,7 +395,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, boo
  * Client: a request starts at its first sent bytes and ends at the first received bytes.
  * A response without a request in flight is not a sample.
  */
-static __always_inline void on_send(__u64 sk, long bytes, bool btf)
+static __always_inline void on_send(__u64 sk, long bytes, enum sk_access access)
 {
 	struct tcp_series *series;
 	struct sock_state *state;
@@ -384,7 +403,7 @@ static __always_inline void on_send(__u64 sk, long bytes, bool btf)
 	count(TCP_COUNTER_SEND_CALLS);
 	if (bytes <= 0)
 		return;
-	state = sock_state_of(sk, btf);
+	state = sock_state_of(sk, access);
 	if (!state)
 		return;
 	identify(state);
@@ -393,14 +412,14 @@ static __always_inline void on_send(__u64 sk, long bytes, bool btf)
 	if (series)
 		series->stats.bytes_sent += bytes;
 	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
-		record_latency(state, series, sk, btf, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, access, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	}
 }
 
-static __always_inline void on_recv(__u64 sk, long bytes, int flags, bool btf)
+static __always_inline void on_recv(__u64 sk, long bytes, int flags, enum sk_access access)
 {
 	struct tcp_series *series;
 	struct sock_state *state;
@@ -408,7 +427,7 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags, bool btf)
 	count(TCP_COUNTER_RECV_CALLS);
 	if (bytes <= 0 || (flags & MSG_PEEK))
 		return;
-	state = sock_state_of(sk, btf);
+	state = sock_state_of(sk, access);
 	if (!state)
 		return;
 	identify(state);
@@ -419,7 +438,7 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags, bool btf)
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, series, sk, btf, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, access, bpf_ktime_get_ns() - state->pending_ts_ns);
 		state->pending_ts_ns = 0;
 	}
 }
@@ -429,7 +448,7 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags, bool btf)
  * @sport) or from SYN_SENT (connected: client, series port = remote port @dport) creates its state; CLOSE
  * closes it. Ports in host byte order.
  */
-static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, __u16 sport, __u16 dport, bool btf)
+static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, __u16 sport, __u16 dport, enum sk_access access)
 {
 	struct sock_state state = {};
 	struct tcp_lat_key key = {};
@@ -437,14 +456,14 @@ static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, _
 	struct sock_state *tracked;
 
 	if (newstate == NS_TCP_CLOSE) {
-		tracked = sock_state_of(sk, btf);
+		tracked = sock_state_of(sk, access);
 		if (!tracked)
 			return;
 		series = series_of(tracked);
 		if (series)
 			series->stats.conns_closed += 1;
-		record_close(tracked, sk, btf);
-		sock_state_delete(sk, btf);
+		record_close(tracked, sk, access);
+		sock_state_delete(sk, access);
 		count(TCP_COUNTER_SOCKETS_RELEASED);
 		return;
 	}
@@ -463,7 +482,7 @@ static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, _
 	key.port = state.port;
 	state.series = series_index(&key);
 	state.open_ts_ns = bpf_ktime_get_ns();
-	if (!sock_state_create(sk, &state, btf)) {
+	if (!sock_state_create(sk, &state, access)) {
 		count(TCP_COUNTER_SOCKETS_UNTRACKED);
 		return;
 	}
@@ -473,10 +492,10 @@ static __always_inline void on_set_state(__u64 sk, int oldstate, int newstate, _
 		series->stats.conns_opened += 1;
 }
 
-static __always_inline void on_retransmit(__u64 sk, bool btf)
+static __always_inline void on_retransmit(__u64 sk, enum sk_access access)
 {
 	struct tcp_series *series;
-	struct sock_state *state = sock_state_of(sk, btf);
+	struct sock_state *state = sock_state_of(sk, access);
 
 	if (!state)
 		return;
@@ -499,14 +518,14 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (ctx->protocol != IPPROTO_TCP_NUM)
 		return 0;
-	on_set_state((__u64)ctx->skaddr, ctx->oldstate, ctx->newstate, sport, dport, false);
+	on_set_state((__u64)ctx->skaddr, ctx->oldstate, ctx->newstate, sport, dport, SK_ADDR);
 	return 0;
 }
 
 SEC("tp/tcp/tcp_retransmit_skb")
 int tp_tcp_retransmit_skb(struct ns_tcp_retransmit_args *ctx)
 {
-	on_retransmit((__u64)ctx->skaddr, false);
+	on_retransmit((__u64)ctx->skaddr, SK_ADDR);
 	return 0;
 }
 
@@ -518,14 +537,14 @@ int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int n
 	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return 0;
 	on_set_state((__u64)sk, oldstate, newstate, sk->__sk_common.skc_num,
-		     bpf_ntohs(sk->__sk_common.skc_dport), true);
+		     bpf_ntohs(sk->__sk_common.skc_dport), SK_BTF);
 	return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
 {
-	on_retransmit((__u64)sk, true);
+	on_retransmit((__u64)sk, SK_BTF);
 	return 0;
 }
 
@@ -534,7 +553,7 @@ int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
 SEC("fentry/tcp_sendmsg")
 int BPF_PROG(fentry_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
 {
-	on_send((__u64)sk, (long)size, true);
+	on_send((__u64)sk, (long)size, SK_BTF);
 	return 0;
 }
 
@@ -546,7 +565,7 @@ int BPF_PROG(fexit_tcp_recvmsg, struct sock *sk)
 	/* Read by position-independent helpers: tcp_recvmsg lost its nonblock argument in 5.19. */
 	bpf_get_func_ret(ctx, &ret);
 	bpf_get_func_arg(ctx, 3, &flags);
-	on_recv((__u64)sk, (long)(int)ret, (int)flags, true);
+	on_recv((__u64)sk, (long)(int)ret, (int)flags, SK_BTF);
 	return 0;
 }
 
@@ -555,7 +574,7 @@ int BPF_PROG(fexit_tcp_recvmsg, struct sock *sk)
 SEC("kprobe/tcp_sendmsg")
 int BPF_KPROBE(kprobe_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
 {
-	on_send((__u64)sk, (long)size, false);
+	on_send((__u64)sk, (long)size, SK_ADDR);
 	return 0;
 }
 
@@ -577,7 +596,7 @@ int BPF_KRETPROBE(kretprobe_tcp_recvmsg, int ret)
 
 	if (!args)
 		return 0;
-	on_recv(args->sk, ret, args->flags, false);
+	on_recv(args->sk, ret, args->flags, SK_ADDR);
 	bpf_map_delete_elem(&recv_args_by_tid, &tid);
 	return 0;
 }
@@ -589,7 +608,7 @@ int BPF_PROG(btf_sock_send_length, struct sock *sk, int ret, int flags)
 {
 	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return 0;
-	on_send((__u64)sk, ret, true);
+	on_send((__u64)sk, ret, SK_BTF_CAST);
 	return 0;
 }
 
@@ -598,7 +617,7 @@ int BPF_PROG(btf_sock_recv_length, struct sock *sk, int ret, int flags)
 {
 	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return 0;
-	on_recv((__u64)sk, ret, flags, true);
+	on_recv((__u64)sk, ret, flags, SK_BTF_CAST);
 	return 0;
 }
 
@@ -729,7 +748,7 @@ int tp_sys_exit_sock_send(struct trace_event_raw_sys_exit *ctx)
 
 	if (!call)
 		return 0;
-	on_send(call->sk, ctx->ret, false);
+	on_send(call->sk, ctx->ret, SK_ADDR);
 	bpf_map_delete_elem(&sock_syscalls, &tid);
 	return 0;
 }
@@ -743,7 +762,7 @@ int tp_sys_exit_sock_recv(struct trace_event_raw_sys_exit *ctx)
 
 	if (!call)
 		return 0;
-	on_recv(call->sk, ctx->ret, call->flags, false);
+	on_recv(call->sk, ctx->ret, call->flags, SK_ADDR);
 	bpf_map_delete_elem(&sock_syscalls, &tid);
 	return 0;
 }

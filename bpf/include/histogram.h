@@ -41,26 +41,58 @@ static const __u64 ns_exp_upper_ns[NS_EXP_BUCKETS] = {
 	56431603169ULL, 67108864000ULL,
 };
 
+/*
+ * 1 when a > b, else 0, for a, b < 2^63, without a branch: BPF has no set-on-condition instruction, so a
+ * comparison compiles to a jump, and on latency values such jumps go either way at random.
+ */
+static __always_inline __u64 ns_gt(__u64 a, __u64 b)
+{
+	return (b - a) >> 63;
+}
+
+/* floor(log2(v)) for 0 < v < 2^63 (BPF has no count-leading-zeros): halve the width five times, each
+ * step a shift by 0 or by the half width, without branches. */
+static __always_inline __u32 ns_log2(__u64 v)
+{
+	__u64 log = 0, step;
+	__u32 half;
+
+#pragma unroll
+	for (half = 32; half >= 2; half /= 2) {
+		step = ns_gt(v, (1ULL << half) - 1) * half;
+		v >>= step;
+		log |= step;
+	}
+	return log | (v >> 1);
+}
+
+/*
+ * The slot of @value_ns. For a value in [2^m, 2^(m+1)) ns, m = floor(log2(v)), the bucket is one of the
+ * five from 4m - 40 to 4m - 36: the bound before them, ns_exp_upper_ns[4m - 41] = floor(1000 * 2^(m - 10)),
+ * is below 2^m, and ns_exp_upper_ns[4m - 36] = floor(1000 * 2^(m - 8.75)) is at least 2^(m+1). So it is
+ * 4m - 40 plus how many of the four bounds from there lie below the value, summed without branches (a
+ * binary search over the table took seven unpredictable jumps per value). The clamps only act below 2 us
+ * (the first bucket) and never at the top (m <= 35 there), and on steady traffic they go the same way
+ * every time.
+ */
 static __always_inline __u32 ns_hist_slot(__u64 value_ns)
 {
-	__u32 lo = 0, hi = NS_EXP_BUCKETS, step;
+	__s64 first;
 
 	if (value_ns <= 1000)
 		return 0;
 	if (value_ns > ns_exp_upper_ns[NS_EXP_BUCKETS - 1])
 		return NS_HIST_SLOTS - 1;
-	/* Smallest i with value_ns <= ns_exp_upper_ns[i]; 7 halvings cover 104 buckets. */
-	for (step = 0; step < 7 && lo < hi; step++) {
-		__u32 mid = (lo + hi) / 2;
-
-		if (mid >= NS_EXP_BUCKETS)
-			break;
-		if (value_ns <= ns_exp_upper_ns[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return (lo < NS_EXP_BUCKETS ? lo : NS_EXP_BUCKETS - 1) + 1;
+	first = 4 * (__s64)ns_log2(value_ns) - 40;
+	if (first < 0)
+		first = 0;
+	if (first > NS_EXP_BUCKETS - 4)		/* unreachable (see above); bounds the reads for the verifier */
+		first = NS_EXP_BUCKETS - 4;
+	return 1 + first
+		+ ns_gt(value_ns, ns_exp_upper_ns[first])
+		+ ns_gt(value_ns, ns_exp_upper_ns[first + 1])
+		+ ns_gt(value_ns, ns_exp_upper_ns[first + 2])
+		+ ns_gt(value_ns, ns_exp_upper_ns[first + 3]);
 }
 
 #endif /* NETSCOPE_HISTOGRAM_H */

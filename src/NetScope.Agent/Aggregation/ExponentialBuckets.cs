@@ -25,7 +25,7 @@ internal static class ExponentialBuckets
     public static IReadOnlyList<ulong> UpperBoundsNs { get; } =
         Enumerable.Range(1, Buckets).Select(k => (ulong)IntegerFourthRoot(BigInteger.Pow(1000, 4) << k)).ToArray();
 
-    /// <summary>The slot the kernel puts <paramref name="valueNs"/> in (same comparisons as ns_hist_slot).</summary>
+    /// <summary>The slot the kernel puts <paramref name="valueNs"/> in: ns_hist_slot finds it without branches, HistogramSlotTests checks the two agree.</summary>
     public static int SlotOf(ulong valueNs)
     {
         if (valueNs <= 1000)
