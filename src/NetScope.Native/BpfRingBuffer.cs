@@ -7,7 +7,7 @@ namespace NetScope.Native;
 /// Reads one BPF_MAP_TYPE_RINGBUF directly from its shared memory, as libbpf's ring_buffer does but
 /// without a native-to-managed callback per record: the consumer page is mapped read-write, the producer
 /// page and the data area (which the kernel maps twice in a row) read-only, and an epoll instance on the
-/// map fd waits for data. Records reach an <see cref="IRingBufferHandler"/> as spans over that memory,
+/// map fd waits for data (or for <see cref="Wake"/>). Records reach an <see cref="IRingBufferHandler"/> as spans over that memory,
 /// never copied. One reading thread at a time; dispose only after it stopped.
 /// </summary>
 public sealed unsafe class BpfRingBuffer : IDisposable
@@ -15,6 +15,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     private readonly SafeMemoryMappingHandle _consumerPage;
     private readonly SafeMemoryMappingHandle _producerAndData;
     private readonly SafeFileHandle _epoll;
+    private readonly SafeFileHandle _wake;
     private readonly RingBufferWalker _walker;
 
     /// <summary>Maps <paramref name="map"/>, which must be a loaded ring buffer map.</summary>
@@ -25,7 +26,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         Size = ReadDataSize(fd, Name);
         nuint page = (nuint)Environment.SystemPageSize;
         SafeMemoryMappingHandle? consumerPage = null, producerAndData = null;
-        SafeFileHandle? epoll = null;
+        SafeFileHandle? epoll = null, wake = null;
         try
         {
             // The kernel allows exactly one writable page, the consumer's, at offset 0; the producer page and
@@ -35,9 +36,14 @@ public sealed unsafe class BpfRingBuffer : IDisposable
             epoll = new SafeFileHandle(BpfErrors.CheckErrno(Interop.epoll_create1(Interop.EPOLL_CLOEXEC), "epoll_create1", Name), ownsHandle: true);
             var interest = new Interop.epoll_event { events = Interop.EPOLLIN };
             BpfErrors.CheckErrno(Interop.epoll_ctl((int)epoll.DangerousGetHandle(), Interop.EPOLL_CTL_ADD, fd, &interest), "epoll_ctl", Name);
+            // An eventfd in the same epoll set lets Wake end a wait at once, so a reader can wait without a
+            // timeout (no periodic wake-ups) and still stop promptly.
+            wake = new SafeFileHandle(BpfErrors.CheckErrno(Interop.eventfd(0, Interop.EFD_CLOEXEC | Interop.EFD_NONBLOCK), "eventfd", Name), ownsHandle: true);
+            BpfErrors.CheckErrno(Interop.epoll_ctl((int)epoll.DangerousGetHandle(), Interop.EPOLL_CTL_ADD, (int)wake.DangerousGetHandle(), &interest), "epoll_ctl", Name);
         }
         catch
         {
+            wake?.Dispose();
             epoll?.Dispose();
             producerAndData?.Dispose();
             consumerPage?.Dispose();
@@ -47,6 +53,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         _consumerPage = consumerPage;
         _producerAndData = producerAndData;
         _epoll = epoll;
+        _wake = wake;
         _walker = new RingBufferWalker(
             (ulong*)consumerPage.Address, (ulong*)producerAndData.Address, producerAndData.Address + page, (ulong)Size, Name);
     }
@@ -90,8 +97,9 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     }
 
     /// <summary>
-    /// Waits up to <paramref name="timeoutMs"/> for the kernel to report data (epoll on the map fd, as
-    /// ring_buffer__poll does); false on timeout or when a signal interrupted the wait.
+    /// Waits up to <paramref name="timeoutMs"/> (-1: no limit) for the kernel to report data (epoll on the
+    /// map fd, as ring_buffer__poll does); false on timeout or when a signal interrupted the wait. Once
+    /// <see cref="Wake"/> was called, it returns true at once, every time.
     /// </summary>
     public bool WaitForData(int timeoutMs)
     {
@@ -117,10 +125,33 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the current <see cref="WaitForData"/> and every later one at once (for stopping the reader;
+    /// there is no way back). Any thread may call it.
+    /// </summary>
+    public void Wake()
+    {
+        ulong one = 1;
+        bool added = false;
+        try
+        {
+            _wake.DangerousAddRef(ref added);
+            BpfErrors.CheckErrno((int)Interop.write((int)_wake.DangerousGetHandle(), &one, sizeof(ulong)), "write eventfd", Name);
+        }
+        finally
+        {
+            if (added)
+            {
+                _wake.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Unmaps the ring and closes the epoll instance (the map itself belongs to its object).</summary>
     public void Dispose()
     {
         _epoll.Dispose();
+        _wake.Dispose();
         _producerAndData.Dispose();
         _consumerPage.Dispose();
     }

@@ -118,7 +118,8 @@ internal readonly unsafe struct RingBufferWalker
             // reader re-reads the producer position (and, finding nothing, sleeps in epoll), the kernel must
             // be able to see this position, because it wakes the reader only when a newly committed record
             // sits exactly at the consumer position (bpf_ringbuf_commit). With a plain store, x86 may let the
-            // producer load pass the buffered store and both sides miss each other until the poll timeout.
+            // producer load pass the buffered store and both sides miss each other: the reader, waiting without a
+            // timeout, would sleep until some later record happened to wake it.
             Interlocked.Exchange(ref *_consumerPosition, consumer);
             if (corruptSize != 0)
             {

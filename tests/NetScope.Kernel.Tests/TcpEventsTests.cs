@@ -83,6 +83,40 @@ public class TcpEventsTests
     }
 
     [SkippableFact]
+    public async Task TheReaderThreadWakesForRecordsAndStopsAtOnce()
+    {
+        // The reader waits in epoll without a timeout: the kernel's wake-up must bring it records, and Dispose
+        // must end the wait itself (before, a 100 ms timeout did both).
+        using TcpLatencyProbe probe = AttachProbe(new EventsSettings() with { SlowThreshold = null });
+        var ingest = new TcpEventIngest(probe.Events, keep: 100, NullLogger.Instance);
+        try
+        {
+            ingest.Start();
+            await Task.Delay(200);   // the thread is asleep in epoll by now
+            int port;
+            await using (var server = new LoopbackEchoServer())
+            {
+                port = server.Port;
+                await ConnectionsAsync(server, 2);
+            }
+
+            DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+            while (ingest.Newest(TcpEventType.ConnectionClose, 100).Count(e => e.SeriesPort == port) < 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(4, ingest.Newest(TcpEventType.ConnectionClose, 100).Count(e => e.SeriesPort == port));
+        }
+        finally
+        {
+            // A liveness bound, not a timing: without the wake-up, Dispose would wait forever.
+            Task stop = Task.Run(ingest.Dispose);
+            Assert.True(stop.Wait(TimeSpan.FromSeconds(10)), "Dispose did not end the reader's wait");
+        }
+    }
+
+    [SkippableFact]
     public async Task ATinyRingWithAPausedReaderLosesOnlyWhatItCounts()
     {
         // One page of ring holds about 36 records; 150 connections make 300 close events while nobody reads.

@@ -6,16 +6,14 @@ namespace NetScope.Agent.Events;
 /// <summary>
 /// Drains one BPF ring buffer on a dedicated thread, reading the ring's shared memory directly
 /// (<see cref="BpfRingBuffer"/>): every record that is ready goes to the handler in one pass, and the
-/// thread sleeps in epoll only when the ring is empty, so a busy ring costs no system call per batch.
+/// thread sleeps in epoll only when the ring is empty, so a busy ring costs no system call per batch. The
+/// sleep has no timeout (an idle agent does not wake up for nothing); Dispose ends it with BpfRingBuffer.Wake.
 /// The handler is a type argument (a struct, typically) so it is called directly for each record; it runs
 /// on this thread only and must not keep the span.
 /// </summary>
 internal sealed class RingBufferPoller<THandler> : IDisposable
     where THandler : IRingBufferHandler
 {
-    /// <summary>How long one wait for records lasts; bounds how long Dispose waits for the thread.</summary>
-    private const int PollTimeoutMs = 100;
-
     private readonly BpfRingBuffer _ring;
     private readonly Thread _thread;
     private readonly ILogger _logger;
@@ -40,10 +38,11 @@ internal sealed class RingBufferPoller<THandler> : IDisposable
     /// </summary>
     public int DrainNow() => _ring.Consume(ref _handler);
 
-    /// <summary>Stops the thread (within one poll timeout) and unmaps the ring.</summary>
+    /// <summary>Stops the thread (its wait ends at once) and unmaps the ring.</summary>
     public void Dispose()
     {
         _stopping = true;
+        _ring.Wake();
         if (_thread.IsAlive && Thread.CurrentThread != _thread)
         {
             _thread.Join();
@@ -59,10 +58,10 @@ internal sealed class RingBufferPoller<THandler> : IDisposable
             try
             {
                 // Records first: under load the next batch is already there when a pass ends. Only an empty
-                // pass sleeps, until the kernel's wake-up or the timeout.
+                // pass sleeps, until the kernel's wake-up or Dispose's.
                 if (_ring.Consume(ref _handler) == 0)
                 {
-                    _ring.WaitForData(PollTimeoutMs);
+                    _ring.WaitForData(Timeout.Infinite);
                 }
             }
             catch (Exception ex)
