@@ -125,8 +125,8 @@ test-kernels: build kernel-deps
 # BENCH=xdp|footprint|verifier|ring|probe|flood|syscalls runs one (default: all); BENCH=report only rebuilds
 # RESULTS.md from the saved sections and bench/NOTES.md. The baselines and load tools are installed/built
 # here: xdp-tools' filters (xdp), bpftrace (probe), nginx-light and wrk (flood), the empty XDP program,
-# the ring-buffer producer and C consumer (ring), the ping-pong load (probe, syscalls) and the empty
-# programs with their loader (probe's floor).
+# the ring-buffer producer and C consumer (ring), the ping-pong load (probe, syscalls) and the empty and
+# minimal programs with their loader (probe's yardsticks).
 BENCH ?= all
 BENCH_APT := xdp-tools bpftrace nginx-light wrk
 bench: build
@@ -137,6 +137,7 @@ bench: build
 	$(CLANG) -O2 -Wall -Werror -I bpf bench/ring_consumer.c -o build/bench/ring_consumer -lbpf
 	$(CLANG) -O2 -Wall -Werror -pthread bench/pingpong.c -o build/bench/pingpong
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/empty_probe.bpf.c -o build/bench/empty_probe.bpf.o
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/minimal_probe.bpf.c -o build/bench/minimal_probe.bpf.o
 	$(CLANG) -O2 -Wall -Werror bench/probe_loader.c -o build/bench/probe_loader -lbpf
 	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- $(BENCH)
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 // Loads a BPF object, attaches every program in it, prints "attached" and keeps them attached until
-// SIGINT or SIGTERM (the probe-overhead benchmark's empty-program floor, bench/empty_probe.bpf.c).
+// SIGINT or SIGTERM (the probe-overhead benchmark's yardsticks, bench/empty_probe.bpf.c and
+// bench/minimal_probe.bpf.c).
 // Usage: probe_loader <object>
 #include <bpf/libbpf.h>
 #include <signal.h>

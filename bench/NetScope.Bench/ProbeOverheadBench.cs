@@ -38,6 +38,9 @@ internal static class ProbeOverheadBench
     // bpftrace names a program after its probe, truncated to the kernel's 15 characters.
     private static readonly HashSet<string> s_bpftracePrograms = ["sock_send_lengt", "sock_recv_lengt"];
 
+    private static readonly HashSet<string> s_emptyPrograms = ["empty_send", "empty_recv"];
+    private static readonly HashSet<string> s_minimalPrograms = ["minimal_send", "minimal_recv"];
+
     /// <summary>One ping-pong measurement.</summary>
     /// <param name="Rate">Transactions per second.</param>
     /// <param name="RatePerCpu">Transactions per CPU-second of the load and the probe process together.</param>
@@ -63,8 +66,10 @@ internal static class ProbeOverheadBench
         var netscope = new List<Ratio>();
         var bpftrace = new List<Ratio>();
         var empty = new List<Ratio>();
+        var minimal = new List<Ratio>();
         string loader = Path.Combine(work, "probe_loader");
         string emptyObject = Path.Combine(work, "empty_probe.bpf.o");
+        string minimalObject = Path.Combine(work, "minimal_probe.bpf.o");
         for (int round = 0; round < Rounds; round++)
         {
             Measurement withAgent;
@@ -89,14 +94,8 @@ internal static class ProbeOverheadBench
             none.Add(Load(pingpong, null));
             bpftrace.Add(Against(withBpftrace, none[^2], none[^1]));
 
-            Measurement withEmpty;
-            using (var floor = EmptyProbeProcess.Start(loader, emptyObject))
-            {
-                withEmpty = Load(pingpong, floor.Pid);
-            }
-
-            none.Add(Load(pingpong, null));
-            empty.Add(Against(withEmpty, none[^2], none[^1]));
+            empty.Add(WithLoadedObject(pingpong, loader, emptyObject, none));
+            minimal.Add(WithLoadedObject(pingpong, loader, minimalObject, none));
         }
 
         TimeSpan measured = clock.Elapsed;
@@ -105,8 +104,19 @@ internal static class ProbeOverheadBench
         // add two clock reads per run), for the send/recv programs that fire on every ping and pong.
         var nsNetScope = new List<double>();
         var nsBpftrace = new List<double>();
+        var nsEmpty = new List<double>();
+        var nsMinimal = new List<double>();
         using (BpfRunStats.Enable())
         {
+            foreach ((string obj, HashSet<string> programs, List<double> ns) in new[] { (emptyObject, s_emptyPrograms, nsEmpty), (minimalObject, s_minimalPrograms, nsMinimal) })
+            {
+                using var held = ProbeLoaderProcess.Start(loader, obj);
+                for (int i = 0; i < ProfileWindows; i++)
+                {
+                    ns.Add(BpfRunStats.NsPerRun(programs, () => Load(pingpong, null)));
+                }
+            }
+
             using (Process p = AgentProcess.Start(agent, config, work, out int port))
             {
                 AgentProcess.WaitReady(http, p, port);
@@ -128,7 +138,23 @@ internal static class ProbeOverheadBench
             bt.StopAndCheck("@latency_us");
         }
 
-        return Report(none, netscope, bpftrace, empty, nsNetScope, nsBpftrace, measured);
+        return Report(none, netscope, bpftrace, empty, minimal, new Profile(nsNetScope, nsBpftrace, nsEmpty, nsMinimal), measured);
+    }
+
+    /// <summary>Kernel ns per run of each set of send/recv programs, one value per window.</summary>
+    private sealed record Profile(List<double> NetScope, List<double> Bpftrace, List<double> Empty, List<double> Minimal);
+
+    /// <summary>One measurement with <paramref name="obj"/>'s programs held by the loader, then the no-probe one after it.</summary>
+    private static Ratio WithLoadedObject(string pingpong, string loader, string obj, List<Measurement> none)
+    {
+        Measurement with;
+        using (var held = ProbeLoaderProcess.Start(loader, obj))
+        {
+            with = Load(pingpong, held.Pid);
+        }
+
+        none.Add(Load(pingpong, null));
+        return Against(with, none[^2], none[^1]);
     }
 
     private static Ratio Against(Measurement probe, Measurement before, Measurement after) => new(
@@ -154,7 +180,7 @@ internal static class ProbeOverheadBench
     }
 
     private static string Report(
-        List<Measurement> none, List<Ratio> netscope, List<Ratio> bpftrace, List<Ratio> empty, List<double> nsNetScope, List<double> nsBpftrace, TimeSpan measured)
+        List<Measurement> none, List<Ratio> netscope, List<Ratio> bpftrace, List<Ratio> empty, List<Ratio> minimal, Profile ns, TimeSpan measured)
     {
         double share = Repo.Median(netscope.Select(r => r.PerCpu));
         var md = new StringBuilder();
@@ -165,11 +191,13 @@ internal static class ProbeOverheadBench
         md.AppendLine("`sock_recv_length`, `inet_sock_set_state`; XDP off). bpftrace 0.17 (Debian): `bench/tcp_latency.bt`, the same three");
         md.AppendLine("tracepoints, a per-socket map of roles and start times and two histograms (latency, srtt). Empty programs (the floor):");
         md.AppendLine("`bench/empty_probe.bpf.c`, two programs that return at once, on the agent's send/recv hooks (`tp_btf/sock_send_length`,");
-        md.AppendLine("`tp_btf/sock_recv_length`), held by `bench/probe_loader.c`: what the hooks cost whatever a program does. Reproduce: `make bench BENCH=probe`.");
+        md.AppendLine("`tp_btf/sock_recv_length`), held by `bench/probe_loader.c`: what the hooks cost whatever a program does. Minimal per-socket probe:");
+        md.AppendLine("`bench/minimal_probe.bpf.c` on the same hooks, held the same way: per event one `bpf_sk_storage_get` and one clock read, the least");
+        md.AppendLine("any per-socket latency probe does (no roles, series, histograms or counters). Reproduce: `make bench BENCH=probe`.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Method (the machine is shared: a single measurement drifts within seconds and halves when a neighbour takes a core):");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{Seconds} s measurements in the order N A N B N E N A … N (N no probe, A NetScope, B bpftrace, E empty programs), {Rounds} rounds,");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{none.Count + netscope.Count + bpftrace.Count + empty.Count} measurements in {measured.TotalMinutes:0.0} min. Each probe measurement is divided by the mean of the no-probe measurements just");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Seconds} s measurements in the order N A N B N E N M N A … N (N no probe, A NetScope, B bpftrace, E empty programs, M minimal");
+        md.AppendLine(CultureInfo.InvariantCulture, $"per-socket probe), {Rounds} rounds, {none.Count + netscope.Count + bpftrace.Count + empty.Count + minimal.Count} measurements in {measured.TotalMinutes:0.0} min. Each probe measurement is divided by the mean of the no-probe measurements just");
         md.AppendLine("before and after it (drift cancels); the figure is the median of these per-round ratios, with a distribution-free 95 %");
         md.AppendLine("confidence interval of the median (order statistics). Two rates per measurement: transactions per second, and");
         md.AppendLine("transactions per CPU-second, the CPU being the load's own run time (getrusage of pingpong: user + system of all its");
@@ -187,6 +215,8 @@ internal static class ProbeOverheadBench
             $"| bpftrace attached | {Percent(Repo.Median(bpftrace.Select(r => r.PerCpu)))} ({Interval(bpftrace.Select(r => r.PerCpu))}) | {Ratios(bpftrace.Select(r => r.PerCpu))} | {Percent(Repo.Median(bpftrace.Select(r => r.Raw)))} ({Interval(bpftrace.Select(r => r.Raw))}) | — (issue: about 79 %) | info |");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| empty programs on the same hooks (the floor) | {Percent(Repo.Median(empty.Select(r => r.PerCpu)))} ({Interval(empty.Select(r => r.PerCpu))}) | {Ratios(empty.Select(r => r.PerCpu))} | {Percent(Repo.Median(empty.Select(r => r.Raw)))} ({Interval(empty.Select(r => r.Raw))}) | — | info |");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| minimal per-socket probe (socket storage + clock read only) | {Percent(Repo.Median(minimal.Select(r => r.PerCpu)))} ({Interval(minimal.Select(r => r.PerCpu))}) | {Ratios(minimal.Select(r => r.PerCpu))} | {Percent(Repo.Median(minimal.Select(r => r.Raw)))} ({Interval(minimal.Select(r => r.Raw))}) | — | info |");
         // The programs' own cost above the hook: each round's NetScope ratio over the same round's floor ratio.
         List<double> aboveFloor = netscope.Zip(empty, (a, e) => a.PerCpu / e.PerCpu).ToList();
         md.AppendLine(CultureInfo.InvariantCulture,
@@ -205,8 +235,16 @@ internal static class ProbeOverheadBench
         md.AppendLine();
         md.AppendLine("| programs | ns per run (median) | windows |");
         md.AppendLine("|---|---:|---|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| NetScope `btf_sock_send_length` + `btf_sock_recv_length` | {Repo.Median(nsNetScope):0} | {Joined(nsNetScope, "0")} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| bpftrace `sock_send_length` + `sock_recv_length` | {Repo.Median(nsBpftrace):0} | {Joined(nsBpftrace, "0")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| NetScope `btf_sock_send_length` + `btf_sock_recv_length` | {Repo.Median(ns.NetScope):0} | {Joined(ns.NetScope, "0")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| bpftrace `sock_send_length` + `sock_recv_length` | {Repo.Median(ns.Bpftrace):0} | {Joined(ns.Bpftrace, "0")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| empty programs `empty_send` + `empty_recv` | {Repo.Median(ns.Empty):0} | {Joined(ns.Empty, "0")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| minimal per-socket probe `minimal_send` + `minimal_recv` | {Repo.Median(ns.Minimal):0} | {Joined(ns.Minimal, "0")} |");
+        md.AppendLine();
+        double perTransactionCpuNs = 1e9 / Repo.Median(none.Select(m => m.RatePerCpu));
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Above the empty programs, per run: minimal probe {Repo.Median(ns.Minimal) - Repo.Median(ns.Empty):0} ns, NetScope {Repo.Median(ns.NetScope) - Repo.Median(ns.Empty):0} ns. " +
+            $"At 4 runs per transaction and {perTransactionCpuNs / 1000:0.0} µs of CPU per no-probe transaction, that is " +
+            $"{Percent(4 * (Repo.Median(ns.Minimal) - Repo.Median(ns.Empty)) / perTransactionCpuNs)} and {Percent(4 * (Repo.Median(ns.NetScope) - Repo.Median(ns.Empty)) / perTransactionCpuNs)} of a transaction's CPU on top of what the hooks cost.");
         return md.ToString();
     }
 

@@ -3,20 +3,21 @@ using System.Diagnostics;
 namespace NetScope.Bench;
 
 /// <summary>
-/// bench/probe_loader holding bench/empty_probe.bpf.o's do-nothing programs attached to the hooks NetScope's
-/// send/recv programs use: the probe-overhead benchmark's floor (what the hook alone costs).
+/// bench/probe_loader holding a bench object's programs attached: the probe-overhead benchmark's yardsticks on
+/// the hooks NetScope's send/recv programs use (bench/empty_probe.bpf.c, what the hook alone costs, and
+/// bench/minimal_probe.bpf.c, the least a per-socket latency probe does).
 /// </summary>
-internal sealed class EmptyProbeProcess : IDisposable
+internal sealed class ProbeLoaderProcess : IDisposable
 {
     private readonly Process _process;
 
-    private EmptyProbeProcess(Process process) => _process = process;
+    private ProbeLoaderProcess(Process process) => _process = process;
 
     /// <summary>Starts the loader and returns once it says its programs are attached.</summary>
-    public static EmptyProbeProcess Start(string loader, string obj)
+    public static ProbeLoaderProcess Start(string loader, string obj)
     {
         var psi = new ProcessStartInfo(loader) { ArgumentList = { obj }, RedirectStandardOutput = true };
-        var probe = new EmptyProbeProcess(Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {loader}"));
+        var probe = new ProbeLoaderProcess(Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {loader}"));
         string? line = probe._process.StandardOutput.ReadLine();
         if (line != "attached")
         {
