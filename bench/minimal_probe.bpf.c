@@ -4,9 +4,7 @@
  * find the socket's state (bpf_sk_storage_get, the cheapest per-socket store) and read the clock, then keep
  * the time since the socket's previous event. No roles, no series, no histograms, no counters: what it costs
  * above the empty programs is what the target leaves no room for if it is already near the target. */
-#include "include/vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include "include/netscope_common.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -27,7 +25,7 @@ static __always_inline void on_event(struct sock *sk)
 	struct socket_time *t;
 	__u64 now;
 
-	if (sk->sk_protocol != 6)	/* IPPROTO_TCP */
+	if (sk->sk_protocol != IPPROTO_TCP_NUM)
 		return;
 	t = bpf_sk_storage_get(&socket_times, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!t)

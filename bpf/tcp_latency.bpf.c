@@ -300,11 +300,9 @@ static __always_inline void sock_state_delete(__u64 sk, enum sk_access access)
 		bpf_map_delete_elem(&sock_states, &sk);
 }
 
-/* Local and remote endpoints and the smoothed RTT of @sk. */
-static __always_inline void event_fill_socket(struct tcp_event *event, __u64 sk, enum sk_access access)
+/* Local and remote endpoints and the smoothed RTT of the socket @tp (from tcp_sock_of; NULL: left zero). */
+static __always_inline void event_fill_socket(struct tcp_event *event, struct tcp_sock *tp, enum sk_access access)
 {
-	struct tcp_sock *tp = tcp_sock_of(sk, access);
-
 	if (!tp)
 		return;
 	/* inet_sport, not skc_num: a closing socket's skc_num is already 0 (port released) when
@@ -346,14 +344,14 @@ static __always_inline void observe(struct tcp_lat_hist *hist, __u64 value_ns)
 static __always_inline void record_latency(struct sock_state *state, struct tcp_series *series, __u64 sk,
 					   enum sk_access access, __u64 latency_ns)
 {
+	/* Once for the RTT and the slow-request event: with SK_BTF it is a helper call. */
+	struct tcp_sock *tp = tcp_sock_of(sk, access);
 	struct tcp_event_config *cfg;
 	struct tcp_event *event;
-	struct tcp_sock *tp;
 	__u32 srtt_us;
 
 	if (series) {
 		observe(&series->latency, latency_ns);
-		tp = tcp_sock_of(sk, access);
 		srtt_us = tp ? SK_READ(access, tp, srtt_us) >> 3 : 0;
 		if (srtt_us)
 			observe(&series->rtt, (__u64)srtt_us * 1000);
@@ -365,7 +363,7 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 	event = event_reserve(cfg, TCP_EVENT_SLOW_REQUEST, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk, access);
+	event_fill_socket(event, tp, access);
 	event->duration_ns = latency_ns;
 	bpf_ringbuf_submit(event, 0);
 }
@@ -381,7 +379,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, enu
 	event = event_reserve(cfg, TCP_EVENT_CONNECTION_CLOSE, state);
 	if (!event)
 		return;
-	event_fill_socket(event, sk, access);
+	event_fill_socket(event, tcp_sock_of(sk, access), access);
 	event->duration_ns = event->timestamp_ns - state->open_ts_ns;
 	event->bytes_sent = state->bytes_sent;
 	event->bytes_received = state->bytes_received;

@@ -81,8 +81,7 @@ internal static class ProbeOverheadBench
                 AgentProcess.Stop(p);
             }
 
-            none.Add(Load(pingpong, null));
-            netscope.Add(Against(withAgent, none[^2], none[^1]));
+            netscope.Add(AgainstBaselines(withAgent, pingpong, none));
 
             Measurement withBpftrace;
             using (var bt = BpftraceProcess.Start(script))
@@ -91,8 +90,7 @@ internal static class ProbeOverheadBench
                 bt.StopAndCheck("@latency_us");
             }
 
-            none.Add(Load(pingpong, null));
-            bpftrace.Add(Against(withBpftrace, none[^2], none[^1]));
+            bpftrace.Add(AgainstBaselines(withBpftrace, pingpong, none));
 
             empty.Add(WithLoadedObject(pingpong, loader, emptyObject, none));
             minimal.Add(WithLoadedObject(pingpong, loader, minimalObject, none));
@@ -102,43 +100,47 @@ internal static class ProbeOverheadBench
 
         // A separate profile pass: the kernel's own ns per program run (stats on only here, since they
         // add two clock reads per run), for the send/recv programs that fire on every ping and pong.
-        var nsNetScope = new List<double>();
-        var nsBpftrace = new List<double>();
-        var nsEmpty = new List<double>();
-        var nsMinimal = new List<double>();
+        List<double> nsNetScope, nsBpftrace, nsEmpty, nsMinimal;
         using (BpfRunStats.Enable())
         {
-            foreach ((string obj, HashSet<string> programs, List<double> ns) in new[] { (emptyObject, s_emptyPrograms, nsEmpty), (minimalObject, s_minimalPrograms, nsMinimal) })
+            using (ProbeLoaderProcess.Start(loader, emptyObject))
             {
-                using var held = ProbeLoaderProcess.Start(loader, obj);
-                for (int i = 0; i < ProfileWindows; i++)
-                {
-                    ns.Add(BpfRunStats.NsPerRun(programs, () => Load(pingpong, null)));
-                }
+                nsEmpty = NsPerRunWindows(s_emptyPrograms, pingpong);
+            }
+
+            using (ProbeLoaderProcess.Start(loader, minimalObject))
+            {
+                nsMinimal = NsPerRunWindows(s_minimalPrograms, pingpong);
             }
 
             using (Process p = AgentProcess.Start(agent, config, work, out int port))
             {
                 AgentProcess.WaitReady(http, p, port);
                 Thread.Sleep(s_agentSettle);
-                for (int i = 0; i < ProfileWindows; i++)
-                {
-                    nsNetScope.Add(BpfRunStats.NsPerRun(s_netscopePrograms, () => Load(pingpong, null)));
-                }
-
+                nsNetScope = NsPerRunWindows(s_netscopePrograms, pingpong);
                 AgentProcess.Stop(p);
             }
 
             using var bt = BpftraceProcess.Start(script);
-            for (int i = 0; i < ProfileWindows; i++)
-            {
-                nsBpftrace.Add(BpfRunStats.NsPerRun(s_bpftracePrograms, () => Load(pingpong, null)));
-            }
-
+            nsBpftrace = NsPerRunWindows(s_bpftracePrograms, pingpong);
             bt.StopAndCheck("@latency_us");
         }
 
         return Report(none, netscope, bpftrace, empty, minimal, new Profile(nsNetScope, nsBpftrace, nsEmpty, nsMinimal), measured);
+    }
+
+    /// <summary>Kernel ns per run of <paramref name="programs"/>, one value per profile window of load.</summary>
+    private static List<double> NsPerRunWindows(HashSet<string> programs, string pingpong) =>
+        [.. Enumerable.Range(0, ProfileWindows).Select(_ => BpfRunStats.NsPerRun(programs, () => Load(pingpong, null)))];
+
+    /// <summary>
+    /// Takes the no-probe measurement that follows a probe measurement and returns the probe's ratio against
+    /// the mean of that one and the one before it (the interleaving's N _ N).
+    /// </summary>
+    private static Ratio AgainstBaselines(Measurement probe, string pingpong, List<Measurement> none)
+    {
+        none.Add(Load(pingpong, null));
+        return Against(probe, none[^2], none[^1]);
     }
 
     /// <summary>Kernel ns per run of each set of send/recv programs, one value per window.</summary>
@@ -153,8 +155,7 @@ internal static class ProbeOverheadBench
             with = Load(pingpong, held.Pid);
         }
 
-        none.Add(Load(pingpong, null));
-        return Against(with, none[^2], none[^1]);
+        return AgainstBaselines(with, pingpong, none);
     }
 
     private static Ratio Against(Measurement probe, Measurement before, Measurement after) => new(
