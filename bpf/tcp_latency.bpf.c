@@ -51,6 +51,7 @@ struct sock_state {
 	__u32 requests;		/* requests completed */
 	__u32 pid;		/* tgid of the first process seen sending/receiving */
 	__u32 series;		/* entry of tcp_series (TCP_SERIES_NONE: not counted) */
+	__u32 write_seq;	/* the socket's write_seq at its last send event, 0 before the first (sock tracepoints only, see send_time_ns) */
 	__u16 port;		/* series port (see struct tcp_lat_key); events carry it even when folded into "other" */
 	__u8 role;		/* enum tcp_role */
 	__u8 identified;	/* pid and comm are set */
@@ -389,6 +390,53 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, enu
 }
 
 /*
+ * When the send that just returned happened, and the clock to count it under. On the sock tracepoint (SK_BTF_CAST,
+ * which fires after the send) the stack has read the clock itself: tcp_write_xmit refreshes tcp_clock_cache before
+ * it transmits, because the segments' send times (skb_mstamp_ns, hence every RTT sample) are taken from it. When
+ * this send's bytes, and only they, were queued on the socket since its last send event (write_seq advanced by
+ * exactly @bytes: no ULP such as kTLS added or held anything, no sockmap redirected it) and all of them have left
+ * (snd_nxt == write_seq), they left during this call, so the cache lies between the call's start and now: the
+ * response's (or request's) transmission. That saves a clock read, the dearest step of these programs (a
+ * clocksource read through an indirect call; Linux 6.19 removed one from tcp_recvmsg for the same reason). Otherwise
+ * (the data is still queued: cork, MSG_MORE, Nagle, congestion or receive window) the clock is read. The other
+ * rungs hook the send's entry (fentry, kprobe) or have no BTF socket (syscalls): the clock, as before.
+ * Receives always read the clock: the stack refreshes the cache in tcp_recvmsg only before 6.19, and otherwise it
+ * holds the data's arrival, which is not when it was read.
+ */
+static __always_inline __u64 send_time_ns(struct sock_state *state, __u64 sk, long bytes, enum sk_access access)
+{
+	struct tcp_sock *tp;
+	__u32 write_seq, queued;
+
+	if (access == SK_BTF_CAST) {
+		tp = tcp_sock_of(sk, access);
+		write_seq = tp->write_seq;
+		queued = write_seq - state->write_seq;
+		state->write_seq = write_seq;
+		if (queued == (__u32)bytes && tp->snd_nxt == write_seq) {
+			count(TCP_COUNTER_SEND_TIMES_TRANSMIT);
+			return tp->tcp_clock_cache;
+		}
+	}
+	count(TCP_COUNTER_SEND_TIMES_CLOCK);
+	return bpf_ktime_get_ns();
+}
+
+/* From @start_ns to @end_ns. A transmit time comes from ktime_get_ns, a clock read from its NMI-safe variant
+ * (ktime_get_mono_fast_ns): the two can disagree by nanoseconds, so a negative span counts as 0, not as 2^64. */
+static __always_inline __u64 elapsed_ns(__u64 start_ns, __u64 end_ns)
+{
+	return end_ns > start_ns ? end_ns - start_ns : 0;
+}
+
+/* Notes a send that is not timed (see send_time_ns: each timed send compares write_seq with the previous send's). */
+static __always_inline void send_untimed(struct sock_state *state, __u64 sk, enum sk_access access)
+{
+	if (access == SK_BTF_CAST)
+		state->write_seq = tcp_sock_of(sk, access)->write_seq;
+}
+
+/*
  * Server: a request starts at its first received bytes and ends at the first sent bytes.
  * Client: a request starts at its first sent bytes and ends at the first received bytes.
  * A response without a request in flight is not a sample.
@@ -410,10 +458,12 @@ static __always_inline void on_send(__u64 sk, long bytes, enum sk_access access)
 	if (series)
 		series->stats.bytes_sent += bytes;
 	if (state->role == TCP_ROLE_SERVER && state->pending_ts_ns) {
-		record_latency(state, series, sk, access, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, access, elapsed_ns(state->pending_ts_ns, send_time_ns(state, sk, bytes, access)));
 		state->pending_ts_ns = 0;
 	} else if (state->role == TCP_ROLE_CLIENT && !state->pending_ts_ns) {
-		state->pending_ts_ns = bpf_ktime_get_ns();
+		state->pending_ts_ns = send_time_ns(state, sk, bytes, access);
+	} else {
+		send_untimed(state, sk, access);
 	}
 }
 
@@ -436,7 +486,7 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags, enum sk_acc
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
 		state->pending_ts_ns = bpf_ktime_get_ns();
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, series, sk, access, bpf_ktime_get_ns() - state->pending_ts_ns);
+		record_latency(state, series, sk, access, elapsed_ns(state->pending_ts_ns, bpf_ktime_get_ns()));
 		state->pending_ts_ns = 0;
 	}
 }

@@ -72,7 +72,9 @@ enum tcp_counter {
 	TCP_COUNTER_SOCKETS_TRACKED = 5,	/* sockets given a state at ESTABLISHED */
 	TCP_COUNTER_SOCKETS_RELEASED = 6,	/* tracked sockets whose state was deleted at CLOSE */
 	TCP_COUNTER_SOCKETS_UNTRACKED = 7,	/* sockets at ESTABLISHED that got no state (no memory) */
-	TCP_COUNTER_MAX = 8,
+	TCP_COUNTER_SEND_TIMES_TRANSMIT = 8,	/* timed sends (request start or end) that took the stack's transmit time */
+	TCP_COUNTER_SEND_TIMES_CLOCK = 9,	/* timed sends that read the clock */
+	TCP_COUNTER_MAX = 10,
 };
 
 /* ---- ring buffer tcp_events ---- */

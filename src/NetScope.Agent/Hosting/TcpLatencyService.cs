@@ -27,6 +27,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly Counter _recvCalls;
     private readonly Gauge _trackedSockets;
     private readonly Counter _untrackedSockets;
+    private readonly Counter _timedSends;
     private readonly Gauge _attached;
     private readonly Counter _bytesSent;
     private readonly Counter _bytesReceived;
@@ -56,6 +57,8 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         _trackedSockets = metrics.CreateGauge("netscope_tcp_tracked_sockets", "TCP sockets the tcp_latency probe holds a state for (reached ESTABLISHED, not yet closed), by where the state is kept.",
             new GaugeConfiguration { LabelNames = ["storage"] });
         _untrackedSockets = metrics.CreateCounter("netscope_tcp_untracked_sockets_total", "TCP sockets that reached ESTABLISHED but got no state (no memory): their traffic is not recorded.");
+        _timedSends = metrics.CreateCounter("netscope_tcp_timed_sends_total", "Sends the tcp_latency probe took a time for (a client's request start, a server's response), by where the time came from: transmit (the stack's own clock read for sending the data) or clock (read by the probe).",
+            new CounterConfiguration { LabelNames = ["source"] });
         _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung and hook set each probe uses, 0 for those refused or not chosen.",
             new GaugeConfiguration { LabelNames = ["probe", "hook", "rung", "hook_set"] });
         string[] series = ["role", "port"];
@@ -174,6 +177,8 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             _recvCalls.IncTo(counters[(int)TcpCounter.RecvCalls]);
             _trackedSockets.WithLabels(_probe.SocketStorage).Set(TcpLatencyProbe.TrackedSockets(counters));
             _untrackedSockets.IncTo(counters[(int)TcpCounter.SocketsUntracked]);
+            _timedSends.WithLabels("transmit").IncTo(counters[(int)TcpCounter.SendTimesTransmit]);
+            _timedSends.WithLabels("clock").IncTo(counters[(int)TcpCounter.SendTimesClock]);
             TcpSeriesSnapshot series = _probe.ReadSeries();
             Volatile.Write(ref _scrapeSeries, series);
             foreach ((TcpLatKey key, TcpSeriesStats stats) in series.Stats)

@@ -88,7 +88,13 @@ internal enum TcpCounter : uint
 
     /// <summary>Sockets at ESTABLISHED that got no state (no memory): their traffic is not recorded.</summary>
     SocketsUntracked = 7,
-    Max = 8,
+
+    /// <summary>Timed sends (a client's request start, a server's response) that took the stack's transmit time: no clock read.</summary>
+    SendTimesTransmit = 8,
+
+    /// <summary>Timed sends that read the clock (data still queued, a ULP in between, the first send of a socket, or a rung that hooks the send's entry).</summary>
+    SendTimesClock = 9,
+    Max = 10,
 }
 
 /// <summary>enum tcp_event_type in bpf/tcp_latency.h.</summary>
