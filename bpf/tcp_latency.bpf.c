@@ -20,7 +20,7 @@
  * program, so each program keeps only its own storage and reads.
  *
  * Events: connection closes and slow requests go to the tcp_events ring buffer, thinned by the
- * sampling shift in tcp_event_config (user space raises it when the event rate exceeds its budget).
+ * sampling shift in tcp_event_sampling (user space raises it when the event rate exceeds its budget).
  * Histograms and counters are never sampled. Every event is counted: offered (before sampling),
  * produced (kept by sampling) and lost (ring full), so user space can prove nothing vanished.
  *
@@ -117,8 +117,16 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct tcp_event_config);
-} tcp_event_config SEC(".maps");
+	__type(value, __u32);
+} tcp_event_sampling SEC(".maps");
+
+/*
+ * What user space configures at load (TcpLatencyProbe sets it between open and load). libbpf freezes .rodata
+ * sections read-only, so to the verifier every read of it is a constant: a check costs no memory access and the
+ * code of a feature turned off is dropped at load. The slow-request threshold used to be read from a map on every
+ * completed request, which cost about a point of throughput on the probe bench (bench/NOTES.md).
+ */
+const volatile struct tcp_latency_cfg cfg SEC(".rodata.cfg") = {};
 
 /* Ring buffer records are untyped; this anchor puts struct tcp_event into the object's BTF so user
  * space can check its C# mirror against it (StructLayoutTests). */
@@ -186,26 +194,28 @@ static __always_inline void count(__u32 index)
 		*value += 1;
 }
 
-static __always_inline struct tcp_event_config *event_config(void)
+/* The sampling shift in force (tcp_event_sampling), at most TCP_EVENT_MAX_SAMPLE_SHIFT. */
+static __always_inline __u32 event_sample_shift(void)
 {
 	__u32 zero = 0;
+	__u32 *shift = bpf_map_lookup_elem(&tcp_event_sampling, &zero);
 
-	return bpf_map_lookup_elem(&tcp_event_config, &zero);
+	if (!shift)
+		return 0;
+	return *shift > TCP_EVENT_MAX_SAMPLE_SHIFT ? TCP_EVENT_MAX_SAMPLE_SHIFT : *shift;
 }
 
 /*
  * A zeroed tcp_event in the ring for an event that is due, or NULL when sampling skips it or the
  * ring is full. The caller fills it and submits it.
  */
-static __always_inline struct tcp_event *event_reserve(const struct tcp_event_config *cfg, __u8 type,
-						       const struct sock_state *state)
+static __always_inline struct tcp_event *event_reserve(__u8 type, const struct sock_state *state)
 {
-	__u32 shift = cfg->sample_shift;
+	__u32 shift;
 	struct tcp_event *event;
 
 	count(TCP_COUNTER_EVENTS_OFFERED);
-	if (shift > 16)
-		shift = 16;
+	shift = event_sample_shift();
 	if (shift && (bpf_get_prandom_u32() & ((1U << shift) - 1)))
 		return NULL;
 	count(TCP_COUNTER_EVENTS_PRODUCED);
@@ -347,7 +357,6 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 {
 	/* Once for the RTT and the slow-request event: with SK_BTF it is a helper call. */
 	struct tcp_sock *tp = tcp_sock_of(sk, access);
-	struct tcp_event_config *cfg;
 	struct tcp_event *event;
 	__u32 srtt_us;
 
@@ -358,10 +367,9 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 			observe(&series->rtt, (__u64)srtt_us * 1000);
 	}
 	state->requests += 1;
-	cfg = event_config();
-	if (!cfg || !cfg->slow_threshold_ns || latency_ns < cfg->slow_threshold_ns)
+	if (!cfg.slow_threshold_ns || latency_ns < cfg.slow_threshold_ns)
 		return;
-	event = event_reserve(cfg, TCP_EVENT_SLOW_REQUEST, state);
+	event = event_reserve(TCP_EVENT_SLOW_REQUEST, state);
 	if (!event)
 		return;
 	event_fill_socket(event, tp, access);
@@ -372,12 +380,11 @@ static __always_inline void record_latency(struct sock_state *state, struct tcp_
 /* A tracked socket closed: one record of its whole life. */
 static __always_inline void record_close(struct sock_state *state, __u64 sk, enum sk_access access)
 {
-	struct tcp_event_config *cfg = event_config();
 	struct tcp_event *event;
 
-	if (!cfg || !cfg->close_events)
+	if (!cfg.close_events)
 		return;
-	event = event_reserve(cfg, TCP_EVENT_CONNECTION_CLOSE, state);
+	event = event_reserve(TCP_EVENT_CONNECTION_CLOSE, state);
 	if (!event)
 		return;
 	event_fill_socket(event, tcp_sock_of(sk, access), access);

@@ -104,11 +104,15 @@ struct tcp_event {
 	__u32 requests;			/* close: requests completed; slow request: 0 */
 };
 
-/* Value of tcp_event_config (array of one), written by user space at any time. */
-struct tcp_event_config {
+/* Load-time configuration, the variable cfg in section .rodata.cfg: set by user space between open and load. */
+struct tcp_latency_cfg {
 	__u64 slow_threshold_ns;	/* 0: no slow-request events */
-	__u32 sample_shift;		/* keep one event in 2^shift (adaptive sampling), at most 16 */
 	__u32 close_events;		/* 0: no connection-close events */
+	__u32 reserved;
 };
+
+/* The one value of tcp_event_sampling (__u32), written by user space at any time: keep one event in 2^value
+ * (adaptive sampling), at most 16. */
+#define TCP_EVENT_MAX_SAMPLE_SHIFT	16
 
 #endif /* NETSCOPE_TCP_LATENCY_H */

@@ -38,6 +38,21 @@ public sealed unsafe class BpfMap
         set => BpfErrors.Check(Interop.bpf_map__set_max_entries(_map, checked((uint)value)), "bpf_map__set_max_entries", Name);
     }
 
+    /// <summary>
+    /// Sets what a global-data map (a .rodata*, .data* or .bss* section) holds when load creates it: how user space
+    /// sets a program's const volatile configuration between open and load. <typeparamref name="T"/> must mirror the
+    /// whole section (libbpf refuses another size, and a map already created).
+    /// </summary>
+    public void SetInitialValue<T>(in T value)
+        where T : unmanaged
+    {
+        _owner.ThrowIfDisposed();
+        fixed (T* v = &value)
+        {
+            BpfErrors.Check(Interop.bpf_map__set_initial_value(_map, v, (nuint)sizeof(T)), "bpf_map__set_initial_value", Name);
+        }
+    }
+
     /// <summary>Whether load creates the map (default true); false for a map no loaded program uses. Set only before load.</summary>
     public bool AutoCreate
     {

@@ -33,42 +33,45 @@ internal sealed class TcpLatencyProbe : IDisposable
     private readonly BpfMap _series;
     private readonly BpfMap _seriesKeys;
     private readonly BpfMap _counters;
-    private readonly BpfMap _eventConfig;
-    private TcpEventConfig _eventSettings;
+    private readonly BpfMap _eventSampling;
 
-    private TcpLatencyProbe(AttachedProbe attached, Configuration.EventsSettings events)
+    private TcpLatencyProbe(AttachedProbe attached)
     {
         _attached = attached;
         _series = attached.Object.FindMap("tcp_series");
         _seriesKeys = attached.Object.FindMap("tcp_series_keys");
         _counters = attached.Object.FindMap("tcp_counters");
-        _eventConfig = attached.Object.FindMap("tcp_event_config");
+        _eventSampling = attached.Object.FindMap("tcp_event_sampling");
         Events = attached.Object.FindMap("tcp_events");
-        _eventSettings = new TcpEventConfig
-        {
-            SlowThresholdNs = events.SlowThreshold is { } slow ? (ulong)slow.Ticks * 100 : 0,
-            CloseEvents = events.ConnectionClose ? 1u : 0u,
-        };
-        _eventConfig.Update(0u, _eventSettings);
     }
 
     /// <summary>The tcp_events ring buffer (connection closes and slow requests).</summary>
     public BpfMap Events { get; }
 
     /// <summary>The sampling shift in force: one event in 2^shift is kept.</summary>
-    public int EventSampleShift => (int)_eventSettings.SampleShift;
+    public int EventSampleShift { get; private set; }
 
     /// <summary>Sets the sampling shift the programs read (0..<see cref="MaxSampleShift"/>).</summary>
     public void SetEventSampleShift(int shift)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shift);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shift, MaxSampleShift);
-        _eventSettings.SampleShift = (uint)shift;
-        _eventConfig.Update(0u, _eventSettings);
+        _eventSampling.Update(0u, (uint)shift);
+        EventSampleShift = shift;
     }
 
-    /// <summary>The largest shift bpf/tcp_latency.bpf.c honours.</summary>
+    /// <summary>The largest shift bpf/tcp_latency.bpf.c honours (TCP_EVENT_MAX_SAMPLE_SHIFT).</summary>
     public const int MaxSampleShift = 16;
+
+    /// <summary>
+    /// The load-time configuration of bpf/tcp_latency.bpf.c: which events the programs emit. Constants to the
+    /// verifier once loaded, so checking them costs the programs nothing (they used to read a map per request).
+    /// </summary>
+    private static TcpLatencyConfig LoadConfig(Configuration.EventsSettings events) => new()
+    {
+        SlowThresholdNs = events.SlowThreshold is { } slow ? (ulong)slow.Ticks * 100 : 0,
+        CloseEvents = events.ConnectionClose ? 1u : 0u,
+    };
 
     /// <summary>
     /// The series-keyed map with its entry count and capacity (netscope_bpf_map_entries), counted from a
@@ -154,6 +157,7 @@ internal sealed class TcpLatencyProbe : IDisposable
             }
 
             bpf.FindMap("tcp_events").MaxEntries = events.RingSize;
+            bpf.FindMap(TcpLatencyConfig.Section).SetInitialValue(LoadConfig(events));
         },
         Prepare: bpf => CreateSeries(bpf.FindMap("tcp_series"), bpf.FindMap("tcp_series_keys"), bpf.FindMap("tcp_series_free"), series.Ports));
 
@@ -196,7 +200,7 @@ internal sealed class TcpLatencyProbe : IDisposable
         HookSet? tracepointHooks = null)
     {
         events ??= new Configuration.EventsSettings();
-        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed, tracepointHooks), events);
+        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed, tracepointHooks));
     }
 
     /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>

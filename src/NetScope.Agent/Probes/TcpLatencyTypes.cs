@@ -126,16 +126,18 @@ internal unsafe struct TcpEventRecord
     public uint Requests;
 }
 
-/// <summary>Must match struct tcp_event_config in bpf/tcp_latency.h (the one value of tcp_event_config).</summary>
+/// <summary>Must match struct tcp_latency_cfg in bpf/tcp_latency.h (the variable cfg, section .rodata.cfg, set before load).</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct TcpEventConfig
+internal struct TcpLatencyConfig
 {
+    /// <summary>The section (a map of libbpf's) that holds the configuration.</summary>
+    public const string Section = ".rodata.cfg";
+
     /// <summary>0: no slow-request events.</summary>
     public ulong SlowThresholdNs;
 
-    /// <summary>Keep one event in 2^shift.</summary>
-    public uint SampleShift;
-
     /// <summary>0: no connection-close events.</summary>
     public uint CloseEvents;
+
+    public uint Reserved;
 }

@@ -29,6 +29,9 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     internal static partial int bpf_map__set_max_entries(nint map, uint max_entries);
 
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    internal static unsafe partial int bpf_map__set_initial_value(nint map, void* data, nuint size);
+
     [LibraryImport(Libraries.Libbpf)]
     [return: MarshalAs(UnmanagedType.U1)]
     internal static partial bool bpf_map__autocreate(nint map);

@@ -20,7 +20,7 @@ public sealed class StructLayoutTests : IDisposable
         { "tcp_latency", "tcp_series", typeof(TcpSeries) },
         { "tcp_latency", "tcp_series_slot", typeof(TcpSeriesSlot) },
         { "tcp_latency", "tcp_event", typeof(TcpEventRecord) },
-        { "tcp_latency", "tcp_event_config", typeof(TcpEventConfig) },
+        { "tcp_latency", "tcp_latency_cfg", typeof(TcpLatencyConfig) },
         { "http_flood", "hf_lpm_key", typeof(HfLpmKey) },
         { "http_flood", "hf_rule", typeof(HfRule) },
         { "http_flood", "hf_state_key", typeof(HfStateKey) },
