@@ -28,7 +28,7 @@ APT_PACKAGES := clang-16 llvm-16 libbpf-dev libbpf1 bpftool iproute2 curl python
 KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static cpio
 INITRAMFS   := build/kernels/initramfs.cpio
 
-.PHONY: deps kernel-deps bpf test-bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench otlp-decoder
+.PHONY: deps kernel-deps bpf test-bpf build test unit-test kernel-test test-kernels run demo install uninstall clean bench probe-ab otlp-decoder
 
 # $(call apt_ensure,TARGET,PACKAGES): installs those of PACKAGES not installed yet (checked one by one).
 define apt_ensure
@@ -129,17 +129,27 @@ test-kernels: build kernel-deps
 # minimal programs with their loader (probe's yardsticks).
 BENCH ?= all
 BENCH_APT := xdp-tools bpftrace nginx-light wrk
-bench: build
+BENCH_BPF := $(patsubst bench/%.bpf.c,build/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
+BENCH_TOOLS := build/bench/ring_consumer build/bench/pingpong build/bench/probe_loader build/bench/probe_ab
+bench: build $(BENCH_BPF) $(BENCH_TOOLS)
 	$(call apt_ensure,bench,$(BENCH_APT))
-	@mkdir -p build/bench
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/xdp_empty.bpf.c -o build/bench/xdp_empty.bpf.o
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/ring_producer.bpf.c -o build/bench/ring_producer.bpf.o
-	$(CLANG) -O2 -Wall -Werror -I bpf bench/ring_consumer.c -o build/bench/ring_consumer -lbpf
-	$(CLANG) -O2 -Wall -Werror -pthread bench/pingpong.c -o build/bench/pingpong
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/empty_probe.bpf.c -o build/bench/empty_probe.bpf.o
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c bench/minimal_probe.bpf.c -o build/bench/minimal_probe.bpf.o
-	$(CLANG) -O2 -Wall -Werror bench/probe_loader.c -o build/bench/probe_loader -lbpf
 	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- $(BENCH)
+
+build/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CLANG) -O2 -Wall -Werror -pthread -I bpf $< -o $@ -lbpf
+
+# Before/after of the TCP probe's programs (bench/NOTES.md): bpf/ at BASE against the working tree, with the probe
+# benchmark's empty and minimal yardsticks, on one continuous in-process load (bench/probe_ab.c). Root; ROUNDS of
+# about 5 s each. Example: make probe-ab BASE=HEAD~1
+ROUNDS ?= 150
+probe-ab: bpf build/bench/probe_ab build/bench/empty_probe.bpf.o build/bench/minimal_probe.bpf.o
+	@test -n "$(BASE)" || { echo "probe-ab: set BASE to the git revision to compare with, e.g. make probe-ab BASE=HEAD~1"; exit 2; }
+	/usr/bin/python3 bench/probe-ab.py --base $(BASE) --rounds $(ROUNDS)
 
 run: build
 	./build/netscope run $(ARGS)
