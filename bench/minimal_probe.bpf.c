@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The probe-overhead benchmark's second yardstick: the least any per-socket latency probe does on each send
- * and receive, on the same hooks as NetScope's programs (tp_btf/sock_send_length, tp_btf/sock_recv_length):
- * find the socket's state (bpf_sk_storage_get, the cheapest per-socket store) and read the clock, then keep
- * the time since the socket's previous event. No roles, no series, no histograms, no counters: what it costs
- * above the empty programs is what the target leaves no room for if it is already near the target. */
+/* The probe-overhead benchmark's second yardstick: what a per-socket latency probe that reads the clock at every
+ * event does on each send and receive, on the same hooks as NetScope's programs (tp_btf/sock_send_length,
+ * tp_btf/sock_recv_length): find the socket's state (bpf_sk_storage_get, the cheapest per-socket store) and read
+ * the clock, then keep the time since the socket's previous event. No roles, no series, no histograms, no
+ * counters. NetScope's sends take the stack's own transmit time instead of a clock read (docs/kernels.md), which
+ * is how its programs came to cost less than this one (bench/NOTES.md). */
 #include "include/netscope_common.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -193,8 +193,10 @@ internal static class ProbeOverheadBench
         md.AppendLine("tracepoints, a per-socket map of roles and start times and two histograms (latency, srtt). Empty programs (the floor):");
         md.AppendLine("`bench/empty_probe.bpf.c`, two programs that return at once, on the agent's send/recv hooks (`tp_btf/sock_send_length`,");
         md.AppendLine("`tp_btf/sock_recv_length`), held by `bench/probe_loader.c`: what the hooks cost whatever a program does. Minimal per-socket probe:");
-        md.AppendLine("`bench/minimal_probe.bpf.c` on the same hooks, held the same way: per event one `bpf_sk_storage_get` and one clock read, the least");
-        md.AppendLine("any per-socket latency probe does (no roles, series, histograms or counters). Reproduce: `make bench BENCH=probe`.");
+        md.AppendLine("`bench/minimal_probe.bpf.c` on the same hooks, held the same way: per event one `bpf_sk_storage_get` and one clock read, what a");
+        md.AppendLine("per-socket latency probe does that reads the clock at every event (no roles, series, histograms or counters; NetScope's sends take");
+        md.AppendLine("the stack's transmit time instead, docs/kernels.md). Reproduce: `make bench BENCH=probe`; the programs alone against an earlier");
+        md.AppendLine("revision's, with tighter intervals: `make probe-ab BASE=<rev>` (bench/NOTES.md).");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Method (the machine is shared: a single measurement drifts within seconds and halves when a neighbour takes a core):");
         md.AppendLine(CultureInfo.InvariantCulture, $"{Seconds} s measurements in the order N A N B N E N M N A … N (N no probe, A NetScope, B bpftrace, E empty programs, M minimal");

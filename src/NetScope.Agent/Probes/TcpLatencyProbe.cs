@@ -67,7 +67,7 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// The load-time configuration of bpf/tcp_latency.bpf.c: which events the programs emit. Constants to the
     /// verifier once loaded, so checking them costs the programs nothing (they used to read a map per request).
     /// </summary>
-    private static TcpLatencyConfig LoadConfig(Configuration.EventsSettings events) => new()
+    internal static TcpLatencyConfig LoadConfig(Configuration.EventsSettings events) => new()
     {
         SlowThresholdNs = events.SlowThreshold is { } slow ? (ulong)slow.Ticks * 100 : 0,
         CloseEvents = events.ConnectionClose ? 1u : 0u,
