@@ -110,12 +110,14 @@ static void load(struct variant *v)
 		for (size_t i = 0; i < sizeof(unused_maps) / sizeof(unused_maps[0]); i++)
 			if ((map = bpf_object__find_map_by_name(v->obj, unused_maps[i])))
 				bpf_map__set_autocreate(map, false);
-		/* The agent's default events settings (slow requests from 200 ms, connection closes) where the object
-		 * takes them at load (struct tcp_latency_cfg); older objects read them from a map, left empty here. */
+		/* The agent's defaults (TcpLatencyProbe.LoadConfig: slow requests from 200 ms, connection closes, receive
+		 * times checked one in 64 against 20 us) where the object takes them at load (struct tcp_latency_cfg, whose
+		 * first 16 bytes older objects share); the oldest read the events settings from a map, left empty here. */
 		if ((map = bpf_object__find_map_by_name(v->obj, ".rodata.cfg"))) {
-			__u64 cfg[2] = { 200000000ULL, 1 };
+			__u64 cfg[3] = { 200000000ULL, 1 | (6ULL << 32), 20000 };
+			size_t size = bpf_map__value_size(map);
 
-			if (bpf_map__set_initial_value(map, cfg, sizeof(cfg)))
+			if (size > sizeof(cfg) || bpf_map__set_initial_value(map, cfg, size))
 				die("cannot configure", v->path);
 		}
 	}

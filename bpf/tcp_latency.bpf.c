@@ -52,6 +52,7 @@ struct sock_state {
 	__u32 pid;		/* tgid of the first process seen sending/receiving */
 	__u32 series;		/* entry of tcp_series (TCP_SERIES_NONE: not counted) */
 	__u32 write_seq;	/* the socket's write_seq at its last send event, 0 before the first (sock tracepoints only, see send_time_ns) */
+	__u32 copied_seq;	/* its copied_seq at its last receive event, 0 before the first (idem, recv_time_ns) */
 	__u16 port;		/* series port (see struct tcp_lat_key); events carry it even when folded into "other" */
 	__u8 role;		/* enum tcp_role */
 	__u8 identified;	/* pid and comm are set */
@@ -128,6 +129,13 @@ struct {
  */
 const volatile struct tcp_latency_cfg cfg SEC(".rodata.cfg") = {};
 
+/* Filled in by libbpf at load from the running kernel's release (recv_time_ns). */
+extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+
+/* Where receive times come from (recv_time_ns), in a section of its own so user space reads exactly it. Plain stores
+ * from several CPUs: a lost update only delays or repeats a decision. */
+struct tcp_recv_time_state recv_time SEC(".data.recv_time") = {};
+
 /* Ring buffer records are untyped; this anchor puts struct tcp_event into the object's BTF so user
  * space can check its C# mirror against it (StructLayoutTests). */
 const struct tcp_event *unused_tcp_event __attribute__((unused));
@@ -186,9 +194,14 @@ static __always_inline struct tcp_series *series_of(const struct sock_state *sta
 	return bpf_map_lookup_elem(&tcp_series, &state->series);
 }
 
+static __always_inline __u64 *counter(__u32 index)
+{
+	return bpf_map_lookup_elem(&tcp_counters, &index);
+}
+
 static __always_inline void count(__u32 index)
 {
-	__u64 *value = bpf_map_lookup_elem(&tcp_counters, &index);
+	__u64 *value = counter(index);
 
 	if (value)
 		*value += 1;
@@ -407,8 +420,7 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, enu
  * clocksource read through an indirect call; Linux 6.19 removed one from tcp_recvmsg for the same reason). Otherwise
  * (the data is still queued: cork, MSG_MORE, Nagle, congestion or receive window) the clock is read. The other
  * rungs hook the send's entry (fentry, kprobe) or have no BTF socket (syscalls): the clock, as before.
- * Receives always read the clock: the stack refreshes the cache in tcp_recvmsg only before 6.19, and otherwise it
- * holds the data's arrival, which is not when it was read.
+ * Receives: recv_time_ns.
  */
 static __always_inline __u64 send_time_ns(struct sock_state *state, __u64 sk, long bytes, enum sk_access access)
 {
@@ -427,6 +439,64 @@ static __always_inline __u64 send_time_ns(struct sock_state *state, __u64 sk, lo
 	}
 	count(TCP_COUNTER_SEND_TIMES_CLOCK);
 	return bpf_ktime_get_ns();
+}
+
+/*
+ * When the receive that just returned read its data, and the clock to count it under. Up to Linux 6.18 tcp_recvmsg
+ * refreshes tcp_clock_cache after copying each skb (tcp_rcv_space_adjust), so on the sock tracepoint the cache is
+ * the time of the call's last copy, a few hundred ns before now. It is taken when this call's bytes, and only they,
+ * were consumed from the socket since its last receive event (copied_seq advanced by exactly @bytes: tcp_recvmsg
+ * copied them, not a ULP such as kTLS or a sockmap reading on its own). Linux 6.19 dropped that refresh (Eric
+ * Dumazet, "tcp: remove one ktime_get() from recvmsg() fast path"), after which the cache holds the data's arrival
+ * or a later acknowledgement, not the read: from 6.19 on, and with cfg.receive_max_age_ns 0, receives read the clock.
+ * A kernel that carries the change under an older version is caught at run time: one receive in 2^receive_check_shift
+ * that would take the cache also reads the clock, and a cache older than receive_max_age_ns is stale. A stale check
+ * takes the clock's time and leaves the per-CPU count that spaces the checks where it was, so the next receive is
+ * checked too; TCP_RECV_STALE_STRIKES stale checks in a row (an interrupt in the window between the copy and the
+ * tracepoint is one, not eight) turn the cache off for good (recv_time.from_clock).
+ */
+static __always_inline __u64 recv_time_ns(struct sock_state *state, __u64 sk, long bytes, enum sk_access access)
+{
+	struct tcp_sock *tp;
+	__u64 *taken, stack_ns, now_ns;
+	__u32 copied_seq, consumed;
+
+	if (access == SK_BTF_CAST && cfg.receive_max_age_ns && LINUX_KERNEL_VERSION < KERNEL_VERSION(6, 19, 0)) {
+		tp = tcp_sock_of(sk, access);
+		copied_seq = tp->copied_seq;
+		consumed = copied_seq - state->copied_seq;
+		state->copied_seq = copied_seq;
+		taken = counter(TCP_COUNTER_RECV_TIMES_STACK);
+		if (taken && consumed == (__u32)bytes && !recv_time.from_clock) {
+			stack_ns = tp->tcp_clock_cache;
+			if (*taken & ((1ULL << cfg.receive_check_shift) - 1)) {
+				*taken += 1;
+				return stack_ns;
+			}
+			count(TCP_COUNTER_RECV_TIME_CHECKS);
+			now_ns = bpf_ktime_get_ns();
+			if (now_ns - stack_ns <= cfg.receive_max_age_ns || stack_ns > now_ns) {
+				if (recv_time.stale_strikes)
+					recv_time.stale_strikes = 0;
+				*taken += 1;
+				return stack_ns;
+			}
+			count(TCP_COUNTER_RECV_TIME_STALE);
+			if (++recv_time.stale_strikes >= TCP_RECV_STALE_STRIKES)
+				recv_time.from_clock = 1;
+			count(TCP_COUNTER_RECV_TIMES_CLOCK);
+			return now_ns;
+		}
+	}
+	count(TCP_COUNTER_RECV_TIMES_CLOCK);
+	return bpf_ktime_get_ns();
+}
+
+/* Notes a receive that is not timed (see recv_time_ns: each timed receive compares copied_seq with the previous one's). */
+static __always_inline void recv_untimed(struct sock_state *state, __u64 sk, enum sk_access access)
+{
+	if (access == SK_BTF_CAST && cfg.receive_max_age_ns)
+		state->copied_seq = tcp_sock_of(sk, access)->copied_seq;
 }
 
 /* From @start_ns to @end_ns. A transmit time comes from ktime_get_ns, a clock read from its NMI-safe variant
@@ -491,10 +561,12 @@ static __always_inline void on_recv(__u64 sk, long bytes, int flags, enum sk_acc
 	if (series)
 		series->stats.bytes_received += bytes;
 	if (state->role == TCP_ROLE_SERVER && !state->pending_ts_ns) {
-		state->pending_ts_ns = bpf_ktime_get_ns();
+		state->pending_ts_ns = recv_time_ns(state, sk, bytes, access);
 	} else if (state->role == TCP_ROLE_CLIENT && state->pending_ts_ns) {
-		record_latency(state, series, sk, access, elapsed_ns(state->pending_ts_ns, bpf_ktime_get_ns()));
+		record_latency(state, series, sk, access, elapsed_ns(state->pending_ts_ns, recv_time_ns(state, sk, bytes, access)));
 		state->pending_ts_ns = 0;
+	} else {
+		recv_untimed(state, sk, access);
 	}
 }
 

@@ -74,7 +74,11 @@ enum tcp_counter {
 	TCP_COUNTER_SOCKETS_UNTRACKED = 7,	/* sockets at ESTABLISHED that got no state (no memory) */
 	TCP_COUNTER_SEND_TIMES_TRANSMIT = 8,	/* timed sends (request start or end) that took the stack's transmit time */
 	TCP_COUNTER_SEND_TIMES_CLOCK = 9,	/* timed sends that read the clock */
-	TCP_COUNTER_MAX = 10,
+	TCP_COUNTER_RECV_TIMES_STACK = 10,	/* timed receives (server request start, client response) that took the time tcp_recvmsg read */
+	TCP_COUNTER_RECV_TIMES_CLOCK = 11,	/* timed receives that read the clock */
+	TCP_COUNTER_RECV_TIME_CHECKS = 12,	/* receives whose stack time was checked against the clock */
+	TCP_COUNTER_RECV_TIME_STALE = 13,	/* checks that found it older than cfg.receive_max_age_ns */
+	TCP_COUNTER_MAX = 14,
 };
 
 /* ---- ring buffer tcp_events ---- */
@@ -108,7 +112,17 @@ struct tcp_event {
 struct tcp_latency_cfg {
 	__u64 slow_threshold_ns;	/* 0: no slow-request events */
 	__u32 close_events;		/* 0: no connection-close events */
-	__u32 reserved;
+	__u32 receive_check_shift;		/* one receive in 2^shift that takes the stack's time is checked against the clock */
+	__u64 receive_max_age_ns;		/* 0: receives read the clock; else the most a checked stack time may lag it */
+};
+
+/* Consecutive stale checks after which receives read the clock for good (tcp_recv_time_state.from_clock). */
+#define TCP_RECV_STALE_STRIKES	8
+
+/* The variable recv_time (section .data.recv_time): written by the programs, read by user space. */
+struct tcp_recv_time_state {
+	__u32 stale_strikes;	/* stale checks in a row */
+	__u32 from_clock;	/* 1: the checks turned the stack's receive times off */
 };
 
 /* The one value of tcp_event_sampling (__u32), written by user space at any time: keep one event in 2^value

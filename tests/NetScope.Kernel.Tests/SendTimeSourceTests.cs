@@ -18,27 +18,18 @@ public class SendTimeSourceTests
     /// <summary>IPPROTO_TCP and TCP_CORK (linux/tcp.h): .NET has no name for the option, so it is set raw.</summary>
     private const int IpProtoTcp = 6, TcpCork = 3;
 
-    private static TcpLatencyProbe AttachSockHookSet()
-    {
-        KernelTestGuard.Require();
-        TestKernel.Prepare();
-        return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), new HashSet<HookRung> { HookRung.Tracepoint }, tracepointHooks: HookSet.Sock);
-    }
-
-    private static ulong Delta(ulong[] after, ulong[] before, TcpCounter counter) => after[(int)counter] - before[(int)counter];
-
     [SkippableFact]
     public async Task RequestResponseSendsTakeTheTransmitTimeButEachSocketsFirst()
     {
         const int Requests = 100;
-        using TcpLatencyProbe probe = AttachSockHookSet();
+        using TcpLatencyProbe probe = SockHookSet.Attach();
         await using var server = new LoopbackEchoServer();
         ulong[] before = probe.ReadCounters();
 
         await server.RoundTripsAsync(Requests);
 
         ulong[] after = probe.ReadCounters();
-        ulong transmit = Delta(after, before, TcpCounter.SendTimesTransmit), clock = Delta(after, before, TcpCounter.SendTimesClock);
+        ulong transmit = SockHookSet.Delta(after, before, TcpCounter.SendTimesTransmit), clock = SockHookSet.Delta(after, before, TcpCounter.SendTimesClock);
 
         // Every round trip times two sends: the client's request (start) and the server's response (end). The first
         // send of each socket has no earlier send to compare write_seq with, so it reads the clock.
@@ -56,7 +47,7 @@ public class SendTimeSourceTests
         // clock at a corked send, so this checks the fallback's result and count; the stale cases the guards exist
         // for, autocork behind a queueing device and ULPs that hold data, cannot be made on this machine.)
         TimeSpan idle = TimeSpan.FromMilliseconds(300), corked = TimeSpan.FromMilliseconds(50);
-        using TcpLatencyProbe probe = AttachSockHookSet();
+        using TcpLatencyProbe probe = SockHookSet.Attach();
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
@@ -76,8 +67,8 @@ public class SendTimeSourceTests
                 client.Send(b);
                 Thread.Sleep(corked);
                 Cork(client, false);
-                ReceiveByte(client, b);
-                ulong clock = Delta(probe.ReadCounters(), before, TcpCounter.SendTimesClock);
+                SockHookSet.ReceiveByte(client, b);
+                ulong clock = SockHookSet.Delta(probe.ReadCounters(), before, TcpCounter.SendTimesClock);
                 Assert.True(clock >= 1, $"clock +{clock}: the corked send was still queued when it returned");
             },
             CancellationToken.None,
@@ -94,12 +85,10 @@ public class SendTimeSourceTests
     private static void RoundTrip(Socket client, byte[] b)
     {
         client.Send(b);
-        ReceiveByte(client, b);
+        SockHookSet.ReceiveByte(client, b);
     }
 
     private static void Cork(Socket socket, bool on) => socket.SetRawSocketOption(IpProtoTcp, TcpCork, BitConverter.GetBytes(on ? 1 : 0));
-
-    private static void ReceiveByte(Socket socket, byte[] b) => Assert.Equal(1, socket.Receive(b));
 
     private static void EchoOneByte(Socket listener, int rounds)
     {
@@ -107,7 +96,7 @@ public class SendTimeSourceTests
         byte[] b = new byte[1];
         for (int i = 0; i < rounds; i++)
         {
-            ReceiveByte(accepted, b);
+            SockHookSet.ReceiveByte(accepted, b);
             accepted.Send(b);
         }
     }

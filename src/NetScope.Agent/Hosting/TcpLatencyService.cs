@@ -28,6 +28,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
     private readonly Gauge _trackedSockets;
     private readonly Counter _untrackedSockets;
     private readonly Counter _timedSends;
+    private readonly Counter _timedReceives;
+    private readonly Counter _receiveTimeChecks;
+    private bool _receiveTimesFromClockLogged;
     private readonly Gauge _attached;
     private readonly Counter _bytesSent;
     private readonly Counter _bytesReceived;
@@ -59,6 +62,10 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
         _untrackedSockets = metrics.CreateCounter("netscope_tcp_untracked_sockets_total", "TCP sockets that reached ESTABLISHED but got no state (no memory): their traffic is not recorded.");
         _timedSends = metrics.CreateCounter("netscope_tcp_timed_sends_total", "Sends the tcp_latency probe took a time for (a client's request start, a server's response), by where the time came from: transmit (the stack's own clock read for sending the data) or clock (read by the probe).",
             new CounterConfiguration { LabelNames = ["source"] });
+        _timedReceives = metrics.CreateCounter("netscope_tcp_timed_receives_total", "Receives the tcp_latency probe took a time for (a server's request start, a client's response), by where the time came from: recvmsg (the stack's own clock read while copying the data, up to Linux 6.18) or clock (read by the probe).",
+            new CounterConfiguration { LabelNames = ["source"] });
+        _receiveTimeChecks = metrics.CreateCounter("netscope_tcp_receive_time_checks_total", "Sampled checks of the stack's receive time against the clock, by result: fresh, or stale (older than 20 us; eight in a row make receives read the clock).",
+            new CounterConfiguration { LabelNames = ["result"] });
         _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung and hook set each probe uses, 0 for those refused or not chosen.",
             new GaugeConfiguration { LabelNames = ["probe", "hook", "rung", "hook_set"] });
         string[] series = ["role", "port"];
@@ -179,6 +186,17 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             _untrackedSockets.IncTo(counters[(int)TcpCounter.SocketsUntracked]);
             _timedSends.WithLabels("transmit").IncTo(counters[(int)TcpCounter.SendTimesTransmit]);
             _timedSends.WithLabels("clock").IncTo(counters[(int)TcpCounter.SendTimesClock]);
+            _timedReceives.WithLabels("recvmsg").IncTo(counters[(int)TcpCounter.ReceiveTimesStack]);
+            _timedReceives.WithLabels("clock").IncTo(counters[(int)TcpCounter.ReceiveTimesClock]);
+            ulong stale = counters[(int)TcpCounter.ReceiveTimeStale];
+            _receiveTimeChecks.WithLabels("fresh").IncTo(counters[(int)TcpCounter.ReceiveTimeChecks] - Math.Min(stale, counters[(int)TcpCounter.ReceiveTimeChecks]));
+            _receiveTimeChecks.WithLabels("stale").IncTo(stale);
+            if (stale > 0 && !_receiveTimesFromClockLogged && _probe.ReceiveTimesFromClock)
+            {
+                _receiveTimesFromClockLogged = true;
+                _logger.LogWarning("The time tcp_recvmsg reads was stale in {Strikes} checks in a row ({Stale} stale of {Checks} checks): this kernel ({Kernel}) no longer refreshes it when reading, so receives now read the clock (docs/kernels.md, \"Where the times come from\").",
+                    TcpLatencyProbe.ReceiveStaleStrikes, stale, counters[(int)TcpCounter.ReceiveTimeChecks], BuildInfoMetric.KernelRelease);
+            }
             TcpSeriesSnapshot series = _probe.ReadSeries();
             Volatile.Write(ref _scrapeSeries, series);
             foreach ((TcpLatKey key, TcpSeriesStats stats) in series.Stats)

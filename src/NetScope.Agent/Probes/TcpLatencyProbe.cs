@@ -34,6 +34,7 @@ internal sealed class TcpLatencyProbe : IDisposable
     private readonly BpfMap _seriesKeys;
     private readonly BpfMap _counters;
     private readonly BpfMap _eventSampling;
+    private readonly BpfMap _receiveTime;
 
     private TcpLatencyProbe(AttachedProbe attached)
     {
@@ -42,6 +43,7 @@ internal sealed class TcpLatencyProbe : IDisposable
         _seriesKeys = attached.Object.FindMap("tcp_series_keys");
         _counters = attached.Object.FindMap("tcp_counters");
         _eventSampling = attached.Object.FindMap("tcp_event_sampling");
+        _receiveTime = attached.Object.FindMap(TcpReceiveTimeState.Section);
         Events = attached.Object.FindMap("tcp_events");
     }
 
@@ -60,6 +62,12 @@ internal sealed class TcpLatencyProbe : IDisposable
         EventSampleShift = shift;
     }
 
+    /// <summary>
+    /// True once the programs' checks found the time tcp_recvmsg read stale too often in a row (a kernel that stopped
+    /// refreshing it) and turned it off: receives then read the clock.
+    /// </summary>
+    public bool ReceiveTimesFromClock => _receiveTime.TryLookup(0u, out TcpReceiveTimeState state) && state.FromClock != 0;
+
     /// <summary>The largest shift bpf/tcp_latency.bpf.c honours (TCP_EVENT_MAX_SAMPLE_SHIFT).</summary>
     public const int MaxSampleShift = 16;
 
@@ -71,7 +79,26 @@ internal sealed class TcpLatencyProbe : IDisposable
     {
         SlowThresholdNs = events.SlowThreshold is { } slow ? (ulong)slow.Ticks * 100 : 0,
         CloseEvents = events.ConnectionClose ? 1u : 0u,
+        ReceiveCheckShift = ReceiveCheckShift,
+        ReceiveMaxAgeNs = ReceiveMaxAgeNs,
     };
+
+    /// <summary>
+    /// One receive in 64 that takes the time tcp_recvmsg read (recv_time_ns in bpf/tcp_latency.bpf.c) also reads the
+    /// clock to check it: a kernel that stopped refreshing that time under an older version shows in a few hundred
+    /// receives, and the checks cost 1/64 of the clock reads they save.
+    /// </summary>
+    internal const uint ReceiveCheckShift = 6;
+
+    /// <summary>
+    /// How far a checked stack time may lag the clock. Where tcp_recvmsg refreshes it, the lag is the rest of the call
+    /// after its last copy: 64-512 ns for 99.8 % of ping-pong receives (bench/NOTES.md), so 20 us passes an interrupt
+    /// in that window, while a time left from the data's arrival lags by at least a wake-up.
+    /// </summary>
+    internal const ulong ReceiveMaxAgeNs = 20_000;
+
+    /// <summary>Stale checks in a row that turn the stack's receive times off (TCP_RECV_STALE_STRIKES).</summary>
+    internal const int ReceiveStaleStrikes = 8;
 
     /// <summary>
     /// The series-keyed map with its entry count and capacity (netscope_bpf_map_entries), counted from a
@@ -111,7 +138,10 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// Rungs best first, each with its entry programs; every rung feeds the same handlers. The series maps
     /// hold both roles of every configured port and of "other", plus the dynamic cap.
     /// </summary>
-    public static ProbeDefinition CreateDefinition(Configuration.TcpSeriesSettings series, Configuration.EventsSettings events) => new(
+    /// <param name="series">Series settings (tcp:).</param>
+    /// <param name="events">Event settings (events:).</param>
+    /// <param name="loadConfig">Replaces what <see cref="LoadConfig"/> makes of <paramref name="events"/> (tests).</param>
+    public static ProbeDefinition CreateDefinition(Configuration.TcpSeriesSettings series, Configuration.EventsSettings events, TcpLatencyConfig? loadConfig = null) => new(
         ProbeName,
         "tcp_latency",
         [
@@ -157,7 +187,7 @@ internal sealed class TcpLatencyProbe : IDisposable
             }
 
             bpf.FindMap("tcp_events").MaxEntries = events.RingSize;
-            bpf.FindMap(TcpLatencyConfig.Section).SetInitialValue(LoadConfig(events));
+            bpf.FindMap(TcpLatencyConfig.Section).SetInitialValue(loadConfig ?? LoadConfig(events));
         },
         Prepare: bpf => CreateSeries(bpf.FindMap("tcp_series"), bpf.FindMap("tcp_series_keys"), bpf.FindMap("tcp_series_free"), series.Ports));
 
@@ -192,15 +222,17 @@ internal sealed class TcpLatencyProbe : IDisposable
     /// <param name="series">Series settings (tcp:), default when null.</param>
     /// <param name="events">Event settings (events:), default when null.</param>
     /// <param name="tracepointHooks">Forces the tracepoint rung's hook set; null chooses automatically (sock, else syscalls).</param>
+    /// <param name="loadConfig">Replaces the load-time configuration made from <paramref name="events"/> (tests).</param>
     public static TcpLatencyProbe Attach(
         RungSelector selector,
         IReadOnlySet<HookRung> allowed,
         Configuration.TcpSeriesSettings? series = null,
         Configuration.EventsSettings? events = null,
-        HookSet? tracepointHooks = null)
+        HookSet? tracepointHooks = null,
+        TcpLatencyConfig? loadConfig = null)
     {
         events ??= new Configuration.EventsSettings();
-        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events), allowed, tracepointHooks));
+        return new(selector.Attach(CreateDefinition(series ?? new Configuration.TcpSeriesSettings(), events, loadConfig), allowed, tracepointHooks));
     }
 
     /// <summary>Reads every request/response latency series, summing the per-CPU values.</summary>

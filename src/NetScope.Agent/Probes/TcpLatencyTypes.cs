@@ -94,7 +94,19 @@ internal enum TcpCounter : uint
 
     /// <summary>Timed sends that read the clock (data still queued, a ULP in between, the first send of a socket, or a rung that hooks the send's entry).</summary>
     SendTimesClock = 9,
-    Max = 10,
+
+    /// <summary>Timed receives (a server's request start, a client's response) that took the time tcp_recvmsg read itself (tcp_clock_cache): no clock read.</summary>
+    ReceiveTimesStack = 10,
+
+    /// <summary>Timed receives that read the clock (Linux 6.19+, a ULP in between, the first receive of a socket, a stale check, or a rung other than tracepoint/sock).</summary>
+    ReceiveTimesClock = 11,
+
+    /// <summary>Receives whose stack time was checked against the clock (one in 2^<see cref="TcpLatencyConfig.ReceiveCheckShift"/>).</summary>
+    ReceiveTimeChecks = 12,
+
+    /// <summary>Checks that found the stack time older than <see cref="TcpLatencyConfig.ReceiveMaxAgeNs"/>.</summary>
+    ReceiveTimeStale = 13,
+    Max = 14,
 }
 
 /// <summary>enum tcp_event_type in bpf/tcp_latency.h.</summary>
@@ -126,6 +138,20 @@ internal unsafe struct TcpEventRecord
     public uint Requests;
 }
 
+/// <summary>Must match struct tcp_recv_time_state in bpf/tcp_latency.h (the variable recv_time, section .data.recv_time).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcpReceiveTimeState
+{
+    /// <summary>The section (a map of libbpf's) that holds it.</summary>
+    public const string Section = ".data.recv_time";
+
+    /// <summary>Stale checks in a row.</summary>
+    public uint StaleStrikes;
+
+    /// <summary>1: the checks turned the stack's receive times off; receives read the clock.</summary>
+    public uint FromClock;
+}
+
 /// <summary>Must match struct tcp_latency_cfg in bpf/tcp_latency.h (the variable cfg, section .rodata.cfg, set before load).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct TcpLatencyConfig
@@ -139,5 +165,9 @@ internal struct TcpLatencyConfig
     /// <summary>0: no connection-close events.</summary>
     public uint CloseEvents;
 
-    public uint Reserved;
+    /// <summary>One receive in 2^shift that takes the stack's time is checked against the clock.</summary>
+    public uint ReceiveCheckShift;
+
+    /// <summary>0: receives always read the clock; else the most a checked stack time may lag the clock before it counts as stale.</summary>
+    public ulong ReceiveMaxAgeNs;
 }

@@ -22,6 +22,24 @@ public sealed class LoadTimeConfigTests
     }
 
     [Fact]
+    public void ReceivesTakeTheStackTimeCheckedOneInSixtyFourAgainstTwentyMicroseconds()
+    {
+        TcpLatencyConfig config = TcpLatencyProbe.LoadConfig(new NetScope.Agent.Configuration.EventsSettings());
+
+        Assert.Equal(6u, config.ReceiveCheckShift);
+        Assert.Equal(20_000UL, config.ReceiveMaxAgeNs);
+    }
+
+    [Fact]
+    public void TheReceiveTimeStateHasASectionOfItsOwn()
+    {
+        // The probe reads the whole section as the struct: another variable in it would shift or hide the fields.
+        using BpfObject bpf = BpfObject.OpenMemory(EmbeddedBpfObjects.Read("tcp_latency"), "tcp_latency");
+
+        Assert.Equal(System.Runtime.CompilerServices.Unsafe.SizeOf<TcpReceiveTimeState>(), bpf.FindMap(TcpReceiveTimeState.Section).ValueSize);
+    }
+
+    [Fact]
     public void AValueOfAnotherSizeIsRefusedNamingTheSection()
     {
         using BpfObject bpf = BpfObject.OpenMemory(EmbeddedBpfObjects.Read("tcp_latency"), "tcp_latency");

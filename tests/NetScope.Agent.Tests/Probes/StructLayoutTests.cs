@@ -21,6 +21,7 @@ public sealed class StructLayoutTests : IDisposable
         { "tcp_latency", "tcp_series_slot", typeof(TcpSeriesSlot) },
         { "tcp_latency", "tcp_event", typeof(TcpEventRecord) },
         { "tcp_latency", "tcp_latency_cfg", typeof(TcpLatencyConfig) },
+        { "tcp_latency", "tcp_recv_time_state", typeof(TcpReceiveTimeState) },
         { "http_flood", "hf_lpm_key", typeof(HfLpmKey) },
         { "http_flood", "hf_rule", typeof(HfRule) },
         { "http_flood", "hf_state_key", typeof(HfStateKey) },
