@@ -143,6 +143,8 @@ build/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CLANG) -O2 -Wall -Werror -pthread -I bpf $< -o $@ -lbpf
 
+build/bench/pingpong build/bench/probe_ab: bench/pingpong_load.h
+
 # Before/after of the TCP probe's programs (bench/NOTES.md): bpf/ at BASE against the working tree, with the probe
 # benchmark's empty and minimal yardsticks, on one continuous in-process load (bench/probe_ab.c). Root; ROUNDS of
 # about 5 s each. Example: make probe-ab BASE=HEAD~1

@@ -19,19 +19,11 @@
 // no-probe segments before and after>. The CPU is this process's (user + system of all threads), which holds
 // the programs' run time and the loopback softirq work done in its threads.
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "pingpong_load.h"
 
 #define CONNECTIONS 4
 #define MAX_LINKS 16
@@ -44,35 +36,7 @@ struct variant {
 	int nlinks;
 };
 
-static atomic_ullong transactions;
-
-static void *serve(void *arg)
-{
-	int fd = (int)(long)arg;
-	char b;
-
-	while (recv(fd, &b, 1, 0) == 1 && send(fd, &b, 1, 0) == 1)
-		;
-	return NULL;
-}
-
-static void *request(void *arg)
-{
-	int fd = (int)(long)arg;
-	char b = 'x';
-
-	while (send(fd, &b, 1, 0) == 1 && recv(fd, &b, 1, 0) == 1)
-		atomic_fetch_add_explicit(&transactions, 1, memory_order_relaxed);
-	return NULL;
-}
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
+static struct pingpong pingpong;
 
 static void die(const char *what, const char *path)
 {
@@ -157,32 +121,11 @@ static void detach(struct variant *v)
 /* Transactions per CPU-second over one segment. */
 static double segment(int ms)
 {
-	unsigned long long t0 = atomic_load(&transactions);
-	double c0 = cpu_seconds();
+	unsigned long long t0 = pingpong_transactions(&pingpong);
+	double c0 = pingpong_cpu_seconds();
 
 	usleep(ms * 1000);
-	return (atomic_load(&transactions) - t0) / (cpu_seconds() - c0);
-}
-
-static void start_load(void)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	pthread_t thread;
-
-	if (bind(listener, (void *)&addr, sizeof(addr)) || getsockname(listener, (void *)&addr, &len) || listen(listener, 16))
-		die("cannot listen on", "127.0.0.1");
-	for (int i = 0; i < CONNECTIONS; i++) {
-		int client = socket(AF_INET, SOCK_STREAM, 0), server = -1;
-
-		setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (connect(client, (void *)&addr, sizeof(addr)) || (server = accept(listener, NULL, NULL)) < 0)
-			die("cannot connect to", "127.0.0.1");
-		setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		pthread_create(&thread, NULL, serve, (void *)(long)server);
-		pthread_create(&thread, NULL, request, (void *)(long)client);
-	}
+	return (pingpong_transactions(&pingpong) - t0) / (pingpong_cpu_seconds() - c0);
 }
 
 int main(int argc, char **argv)
@@ -202,7 +145,9 @@ int main(int argc, char **argv)
 		variants[i].path = argv[3 + i];
 		load(&variants[i]);
 	}
-	start_load();
+	if (pingpong_connect(&pingpong, CONNECTIONS))
+		return 1;
+	pingpong_start(&pingpong);
 	segment(1000);	/* warm-up */
 	before = segment(ms);
 	srand(20261206);

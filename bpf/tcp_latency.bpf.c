@@ -409,6 +409,26 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, enu
 	bpf_ringbuf_submit(event, 0);
 }
 
+/* From @start_ns to @end_ns. A transmit time comes from ktime_get_ns, a clock read from its NMI-safe variant
+ * (ktime_get_mono_fast_ns): the two can disagree by nanoseconds, so a negative span counts as 0, not as 2^64. */
+static __always_inline __u64 elapsed_ns(__u64 start_ns, __u64 end_ns)
+{
+	return end_ns > start_ns ? end_ns - start_ns : 0;
+}
+
+/*
+ * Whether a socket's sequence number @seq (write_seq after a send, copied_seq after a receive) advanced by exactly
+ * @bytes since *@last, its value at the socket's previous event of that kind, which @seq then becomes: the call's
+ * bytes, and only they, went through the stack's own send or receive path.
+ */
+static __always_inline bool seq_advanced_by(__u32 *last, __u32 seq, long bytes)
+{
+	__u32 advanced = seq - *last;
+
+	*last = seq;
+	return advanced == (__u32)bytes;
+}
+
 /*
  * When the send that just returned happened, and the clock to count it under. On the sock tracepoint (SK_BTF_CAST,
  * which fires after the send) the stack has read the clock itself: tcp_write_xmit refreshes tcp_clock_cache before
@@ -425,20 +445,45 @@ static __always_inline void record_close(struct sock_state *state, __u64 sk, enu
 static __always_inline __u64 send_time_ns(struct sock_state *state, __u64 sk, long bytes, enum sk_access access)
 {
 	struct tcp_sock *tp;
-	__u32 write_seq, queued;
 
 	if (access == SK_BTF_CAST) {
 		tp = tcp_sock_of(sk, access);
-		write_seq = tp->write_seq;
-		queued = write_seq - state->write_seq;
-		state->write_seq = write_seq;
-		if (queued == (__u32)bytes && tp->snd_nxt == write_seq) {
+		if (seq_advanced_by(&state->write_seq, tp->write_seq, bytes) && tp->snd_nxt == tp->write_seq) {
 			count(TCP_COUNTER_SEND_TIMES_TRANSMIT);
 			return tp->tcp_clock_cache;
 		}
 	}
 	count(TCP_COUNTER_SEND_TIMES_CLOCK);
 	return bpf_ktime_get_ns();
+}
+
+/* Notes a send that is not timed (see send_time_ns: each timed send compares write_seq with the previous send's). */
+static __always_inline void send_untimed(struct sock_state *state, __u64 sk, enum sk_access access)
+{
+	if (access == SK_BTF_CAST)
+		state->write_seq = tcp_sock_of(sk, access)->write_seq;
+}
+
+/* Whether receives may take the time tcp_recvmsg read (recv_time_ns): a constant in each program once loaded. */
+static __always_inline bool recv_times_from_stack(enum sk_access access)
+{
+	return access == SK_BTF_CAST && cfg.receive_max_age_ns && LINUX_KERNEL_VERSION < KERNEL_VERSION(6, 19, 0);
+}
+
+/* One check of a receive's stack time against the clock: true, with the clock's time in *@now_ns, when it is stale. */
+static __always_inline bool recv_time_stale(__u64 stack_ns, __u64 *now_ns)
+{
+	count(TCP_COUNTER_RECV_TIME_CHECKS);
+	*now_ns = bpf_ktime_get_ns();
+	if (elapsed_ns(stack_ns, *now_ns) <= cfg.receive_max_age_ns) {
+		if (recv_time.stale_strikes)
+			recv_time.stale_strikes = 0;
+		return false;
+	}
+	count(TCP_COUNTER_RECV_TIME_STALE);
+	if (++recv_time.stale_strikes >= TCP_RECV_STALE_STRIKES)
+		recv_time.from_clock = 1;
+	return true;
 }
 
 /*
@@ -459,33 +504,18 @@ static __always_inline __u64 recv_time_ns(struct sock_state *state, __u64 sk, lo
 {
 	struct tcp_sock *tp;
 	__u64 *taken, stack_ns, now_ns;
-	__u32 copied_seq, consumed;
 
-	if (access == SK_BTF_CAST && cfg.receive_max_age_ns && LINUX_KERNEL_VERSION < KERNEL_VERSION(6, 19, 0)) {
+	if (recv_times_from_stack(access)) {
 		tp = tcp_sock_of(sk, access);
-		copied_seq = tp->copied_seq;
-		consumed = copied_seq - state->copied_seq;
-		state->copied_seq = copied_seq;
 		taken = counter(TCP_COUNTER_RECV_TIMES_STACK);
-		if (taken && consumed == (__u32)bytes && !recv_time.from_clock) {
+		if (seq_advanced_by(&state->copied_seq, tp->copied_seq, bytes) && !recv_time.from_clock && taken) {
 			stack_ns = tp->tcp_clock_cache;
-			if (*taken & ((1ULL << cfg.receive_check_shift) - 1)) {
-				*taken += 1;
-				return stack_ns;
+			if (!(*taken & ((1ULL << cfg.receive_check_shift) - 1)) && recv_time_stale(stack_ns, &now_ns)) {
+				count(TCP_COUNTER_RECV_TIMES_CLOCK);
+				return now_ns;
 			}
-			count(TCP_COUNTER_RECV_TIME_CHECKS);
-			now_ns = bpf_ktime_get_ns();
-			if (now_ns - stack_ns <= cfg.receive_max_age_ns || stack_ns > now_ns) {
-				if (recv_time.stale_strikes)
-					recv_time.stale_strikes = 0;
-				*taken += 1;
-				return stack_ns;
-			}
-			count(TCP_COUNTER_RECV_TIME_STALE);
-			if (++recv_time.stale_strikes >= TCP_RECV_STALE_STRIKES)
-				recv_time.from_clock = 1;
-			count(TCP_COUNTER_RECV_TIMES_CLOCK);
-			return now_ns;
+			*taken += 1;
+			return stack_ns;
 		}
 	}
 	count(TCP_COUNTER_RECV_TIMES_CLOCK);
@@ -495,22 +525,8 @@ static __always_inline __u64 recv_time_ns(struct sock_state *state, __u64 sk, lo
 /* Notes a receive that is not timed (see recv_time_ns: each timed receive compares copied_seq with the previous one's). */
 static __always_inline void recv_untimed(struct sock_state *state, __u64 sk, enum sk_access access)
 {
-	if (access == SK_BTF_CAST && cfg.receive_max_age_ns)
+	if (recv_times_from_stack(access))
 		state->copied_seq = tcp_sock_of(sk, access)->copied_seq;
-}
-
-/* From @start_ns to @end_ns. A transmit time comes from ktime_get_ns, a clock read from its NMI-safe variant
- * (ktime_get_mono_fast_ns): the two can disagree by nanoseconds, so a negative span counts as 0, not as 2^64. */
-static __always_inline __u64 elapsed_ns(__u64 start_ns, __u64 end_ns)
-{
-	return end_ns > start_ns ? end_ns - start_ns : 0;
-}
-
-/* Notes a send that is not timed (see send_time_ns: each timed send compares write_seq with the previous send's). */
-static __always_inline void send_untimed(struct sock_state *state, __u64 sk, enum sk_access access)
-{
-	if (access == SK_BTF_CAST)
-		state->write_seq = tcp_sock_of(sk, access)->write_seq;
 }
 
 /*

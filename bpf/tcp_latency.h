@@ -112,8 +112,8 @@ struct tcp_event {
 struct tcp_latency_cfg {
 	__u64 slow_threshold_ns;	/* 0: no slow-request events */
 	__u32 close_events;		/* 0: no connection-close events */
-	__u32 receive_check_shift;		/* one receive in 2^shift that takes the stack's time is checked against the clock */
-	__u64 receive_max_age_ns;		/* 0: receives read the clock; else the most a checked stack time may lag it */
+	__u32 receive_check_shift;	/* one receive in 2^shift that takes the stack's time is checked against the clock */
+	__u64 receive_max_age_ns;	/* 0: receives read the clock; else the most a checked stack time may lag it */
 };
 
 /* Consecutive stale checks after which receives read the clock for good (tcp_recv_time_state.from_clock). */

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using NetScope.Agent.Probes;
 using NetScope.Agent.SelfTest;
-using NetScope.Native;
 
 namespace NetScope.Kernel.Tests;
 
@@ -16,7 +14,6 @@ namespace NetScope.Kernel.Tests;
 [Trait("Category", "Kernel")]
 public class ReceiveTimeSourceTests
 {
-
     /// <summary>Linux 6.19 stopped refreshing the time in tcp_recvmsg: from there on the programs never take it.</summary>
     private static bool StackTimesReceives => Environment.OSVersion.Version < new Version(6, 19);
 
@@ -58,18 +55,14 @@ public class ReceiveTimeSourceTests
         // from the data's arrival (what the stack's time would be on 6.19+ without the clock) both would be ~100 ms.
         TimeSpan serverLate = TimeSpan.FromMilliseconds(100), clientLate = TimeSpan.FromMilliseconds(250);
         using TcpLatencyProbe probe = SockHookSet.Attach();
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using Socket listener = SockHookSet.Listen(out int port);
         ulong stack = 0; // receives timed by the stack, or checked and found stale
-        Task serve = Task.Factory.StartNew(() => Serve(listener, serverLate), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task serve = SockHookSet.OnThread(() => SockHookSet.EchoOneByte(listener, TimeSpan.Zero, serverLate));
 
-        await Task.Factory.StartNew(
+        await SockHookSet.OnThread(
             () =>
             {
-                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                client.Connect(IPAddress.Loopback, port);
+                using Socket client = SockHookSet.Connect(port);
                 byte[] b = new byte[1];
                 client.Send(b);
                 SockHookSet.ReceiveByte(client, b);
@@ -79,10 +72,7 @@ public class ReceiveTimeSourceTests
                 SockHookSet.ReceiveByte(client, b);
                 ulong[] after = probe.ReadCounters();
                 stack = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimesStack) + SockHookSet.Delta(after, before, TcpCounter.ReceiveTimeStale);
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            });
         await serve;
 
         // A check that finds the stack's time stale (an interrupt between the copy and the tracepoint) takes the clock's.
@@ -119,16 +109,5 @@ public class ReceiveTimeSourceTests
         Assert.Equal(0UL, SockHookSet.Delta(after, turnedOff, TcpCounter.ReceiveTimeChecks));
         Assert.True(SockHookSet.Delta(after, turnedOff, TcpCounter.ReceiveTimesClock) >= 2 * Requests);
         Assert.Equal(2UL * Requests, probe.ReadLatency().Single(s => s.Role == TcpRole.Client && s.Port == server.Port).Count);
-    }
-
-    private static void Serve(Socket listener, TimeSpan late)
-    {
-        using Socket accepted = listener.Accept();
-        byte[] b = new byte[1];
-        SockHookSet.ReceiveByte(accepted, b);
-        accepted.Send(b);
-        Thread.Sleep(late);
-        SockHookSet.ReceiveByte(accepted, b);
-        accepted.Send(b);
     }
 }

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using NetScope.Agent.Probes;
 using NetScope.Agent.SelfTest;
-using NetScope.Native;
 
 namespace NetScope.Kernel.Tests;
 
@@ -48,17 +46,13 @@ public class SendTimeSourceTests
         // for, autocork behind a queueing device and ULPs that hold data, cannot be made on this machine.)
         TimeSpan idle = TimeSpan.FromMilliseconds(300), corked = TimeSpan.FromMilliseconds(50);
         using TcpLatencyProbe probe = SockHookSet.Attach();
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        Task echo = Task.Factory.StartNew(() => EchoOneByte(listener, rounds: 2), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        using Socket listener = SockHookSet.Listen(out int port);
+        Task echo = SockHookSet.OnThread(() => SockHookSet.EchoOneByte(listener, TimeSpan.Zero, TimeSpan.Zero));
 
-        await Task.Factory.StartNew(
+        await SockHookSet.OnThread(
             () =>
             {
-                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                client.Connect(IPAddress.Loopback, port);
+                using Socket client = SockHookSet.Connect(port);
                 byte[] b = new byte[1];
                 RoundTrip(client, b);
                 Thread.Sleep(idle);
@@ -70,10 +64,7 @@ public class SendTimeSourceTests
                 SockHookSet.ReceiveByte(client, b);
                 ulong clock = SockHookSet.Delta(probe.ReadCounters(), before, TcpCounter.SendTimesClock);
                 Assert.True(clock >= 1, $"clock +{clock}: the corked send was still queued when it returned");
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            });
         await echo;
 
         TcpLatencySeries client = probe.ReadLatency().Single(s => s.Role == TcpRole.Client && s.Port == port);
@@ -89,15 +80,4 @@ public class SendTimeSourceTests
     }
 
     private static void Cork(Socket socket, bool on) => socket.SetRawSocketOption(IpProtoTcp, TcpCork, BitConverter.GetBytes(on ? 1 : 0));
-
-    private static void EchoOneByte(Socket listener, int rounds)
-    {
-        using Socket accepted = listener.Accept();
-        byte[] b = new byte[1];
-        for (int i = 0; i < rounds; i++)
-        {
-            SockHookSet.ReceiveByte(accepted, b);
-            accepted.Send(b);
-        }
-    }
 }

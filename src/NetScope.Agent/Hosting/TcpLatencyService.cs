@@ -64,7 +64,7 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             new CounterConfiguration { LabelNames = ["source"] });
         _timedReceives = metrics.CreateCounter("netscope_tcp_timed_receives_total", "Receives the tcp_latency probe took a time for (a server's request start, a client's response), by where the time came from: recvmsg (the stack's own clock read while copying the data, up to Linux 6.18) or clock (read by the probe).",
             new CounterConfiguration { LabelNames = ["source"] });
-        _receiveTimeChecks = metrics.CreateCounter("netscope_tcp_receive_time_checks_total", "Sampled checks of the stack's receive time against the clock, by result: fresh, or stale (older than 20 us; eight in a row make receives read the clock).",
+        _receiveTimeChecks = metrics.CreateCounter("netscope_tcp_receive_time_checks_total", $"Sampled checks of the stack's receive time against the clock, by result: fresh, or stale (older than {TcpLatencyProbe.ReceiveMaxAgeNs / 1000} us; {TcpLatencyProbe.ReceiveStaleStrikes} in a row make receives read the clock).",
             new CounterConfiguration { LabelNames = ["result"] });
         _attached = metrics.CreateGauge("netscope_probe_attached", "1 for the hook rung and hook set each probe uses, 0 for those refused or not chosen.",
             new GaugeConfiguration { LabelNames = ["probe", "hook", "rung", "hook_set"] });
