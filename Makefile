@@ -10,6 +10,9 @@ ARCH        := x86
 # The agent is published as ReadyToRun code (compiled ahead of time), which is per architecture like ARCH.
 DOTNET_RID  := linux-x64
 
+# clang for every BPF object (the agent's, the tests' and the benchmarks'): CO-RE needs the BTF that -g emits.
+BPF_CC      := $(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror
+
 BPF_SRC     := $(wildcard bpf/*.bpf.c)
 BPF_HDRS    := $(wildcard bpf/*.h bpf/include/*.h)
 BPF_OBJ     := $(patsubst bpf/%.bpf.c,build/bpf/%.bpf.o,$(BPF_SRC))
@@ -73,7 +76,7 @@ $(OTLP_DECODER)/node_modules/.package-lock.json: $(OTLP_DECODER)/package-lock.js
 	cd $(OTLP_DECODER) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 build/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | build/bpf
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+	$(BPF_CC) -I bpf -c $< -o $@
 	$(LLVM_STRIP) -g $@
 
 build/bpf:
@@ -83,7 +86,7 @@ test-bpf: deps $(TEST_BPF_OBJ)
 
 build/test-bpf/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+	$(BPF_CC) -I bpf -c $< -o $@
 
 build: bpf build/netscope
 
@@ -137,7 +140,7 @@ bench: build $(BENCH_BPF) $(BENCH_TOOLS)
 
 build/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I bpf -c $< -o $@
+	$(BPF_CC) -I bpf -c $< -o $@
 
 build/bench/%: bench/%.c
 	@mkdir -p $(@D)
@@ -146,12 +149,17 @@ build/bench/%: bench/%.c
 build/bench/pingpong build/bench/probe_ab: bench/pingpong_load.h
 
 # Before/after of the TCP probe's programs (bench/NOTES.md): bpf/ at BASE against the working tree, with the probe
-# benchmark's empty and minimal yardsticks, on one continuous in-process load (bench/probe_ab.c). Root; ROUNDS of
-# about 5 s each. Example: make probe-ab BASE=HEAD~1
+# benchmark's empty and minimal yardsticks, on one continuous in-process load (bench/probe_ab.c, run and summed up by
+# bench/NetScope.Bench/ProbeAb.cs). Root; ROUNDS of about 5 s each. Example: make probe-ab BASE=HEAD~1
 ROUNDS ?= 150
+AB_DIR := build/bench/ab
 probe-ab: bpf build/bench/probe_ab build/bench/empty_probe.bpf.o build/bench/minimal_probe.bpf.o
 	@test -n "$(BASE)" || { echo "probe-ab: set BASE to the git revision to compare with, e.g. make probe-ab BASE=HEAD~1"; exit 2; }
-	/usr/bin/python3 bench/probe-ab.py --base $(BASE) --rounds $(ROUNDS)
+	rm -rf $(AB_DIR) && mkdir -p $(AB_DIR)/src
+	git archive -o $(AB_DIR)/base.tar "$(BASE)" bpf
+	tar -x -C $(AB_DIR)/src -f $(AB_DIR)/base.tar
+	$(BPF_CC) -I $(AB_DIR)/src/bpf -c $(AB_DIR)/src/bpf/tcp_latency.bpf.c -o $(AB_DIR)/tcp_latency-base.bpf.o
+	$(DOTNET) run --project bench/NetScope.Bench -c $(CONFIG) -- probe-ab "$(BASE)" $(ROUNDS)
 
 run: build
 	./build/netscope run $(ARGS)

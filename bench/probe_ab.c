@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-// Paired comparison of TCP probe programs on one continuous load (`make probe-ab`, bench/probe-ab.py).
+// Paired comparison of TCP probe programs on one continuous load (`make probe-ab`, bench/NetScope.Bench/ProbeAb.cs).
 //
 // The probe-overhead benchmark (BENCH=probe) starts a process per measurement and compares 2 s runs, which
 // resolves a few points at best on a shared VM. Changes to the programs move the figure by about one point, so

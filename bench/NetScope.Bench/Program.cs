@@ -6,9 +6,15 @@ using NetScope.Bench;
 // Usage: NetScope.Bench [xdp|footprint|verifier|ring|probe|flood|syscalls|all|report]. Each benchmark writes its
 // section under build/bench/, then bench/RESULTS.md is rebuilt from every section present (and
 // bench/NOTES.md), so one benchmark can be re-run alone without losing the others' last figures;
-// `report` only rebuilds RESULTS.md (after editing NOTES.md).
+// `report` only rebuilds RESULTS.md (after editing NOTES.md). `probe-ab <base> <rounds>` is the instrument behind
+// `make probe-ab` (ProbeAb): it prints and writes nothing.
 string which = args.Length > 0 ? args[0] : "all";
 string root = Repo.FindRoot();
+if (which == "probe-ab")
+{
+    return ProbeAb.Run(root, args[1..]);
+}
+
 var benches = new Dictionary<string, Func<string, string>>
 {
     ["xdp"] = XdpBench.Run,

@@ -7,8 +7,7 @@ namespace NetScope.Kernel.Tests;
 /// <summary>
 /// Where the tracepoint/sock hook set takes a receive's time from (recv_time_ns in bpf/tcp_latency.bpf.c): the time
 /// tcp_recvmsg read while copying the data (kernels up to 6.18), checked one receive in 64 against the clock, which
-/// stale checks in a row turn off. The counters are host-wide, so other TCP traffic can only add to them; the
-/// latencies are per port.
+/// stale checks in a row turn off. Counters grow host-wide (<see cref="CounterGrowth"/>); latencies are per port.
 /// </summary>
 [Collection("kernel")]
 [Trait("Category", "Kernel")]
@@ -23,13 +22,11 @@ public class ReceiveTimeSourceTests
         const int Requests = 100;
         using TcpLatencyProbe probe = SockHookSet.Attach();
         await using var server = new LoopbackEchoServer();
-        ulong[] before = probe.ReadCounters();
 
-        await server.RoundTripsAsync(Requests);
+        CounterGrowth grew = await CounterGrowth.DuringAsync(probe, () => server.RoundTripsAsync(Requests));
 
-        ulong[] after = probe.ReadCounters();
-        ulong stack = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimesStack), clock = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimesClock);
-        ulong checks = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimeChecks), stale = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimeStale);
+        ulong stack = grew[TcpCounter.ReceiveTimesStack], clock = grew[TcpCounter.ReceiveTimesClock];
+        ulong checks = grew[TcpCounter.ReceiveTimeChecks], stale = grew[TcpCounter.ReceiveTimeStale];
 
         // Every round trip times two receives: the server's request (start) and the client's response (end). The
         // first receive of each socket has no earlier one to compare copied_seq with, so it reads the clock, as does
@@ -66,12 +63,15 @@ public class ReceiveTimeSourceTests
                 byte[] b = new byte[1];
                 client.Send(b);
                 SockHookSet.ReceiveByte(client, b);
-                ulong[] before = probe.ReadCounters();
-                client.Send(b);
-                Thread.Sleep(clientLate);
-                SockHookSet.ReceiveByte(client, b);
-                ulong[] after = probe.ReadCounters();
-                stack = SockHookSet.Delta(after, before, TcpCounter.ReceiveTimesStack) + SockHookSet.Delta(after, before, TcpCounter.ReceiveTimeStale);
+                CounterGrowth grew = CounterGrowth.During(
+                    probe,
+                    () =>
+                    {
+                        client.Send(b);
+                        Thread.Sleep(clientLate);
+                        SockHookSet.ReceiveByte(client, b);
+                    });
+                stack = grew[TcpCounter.ReceiveTimesStack] + grew[TcpCounter.ReceiveTimeStale];
             });
         await serve;
 
@@ -94,20 +94,17 @@ public class ReceiveTimeSourceTests
         const int Requests = 20;
         using TcpLatencyProbe probe = SockHookSet.Attach(TcpLatencyProbe.LoadConfig(new()) with { ReceiveCheckShift = 0, ReceiveMaxAgeNs = 1 });
         await using var server = new LoopbackEchoServer();
-        ulong[] before = probe.ReadCounters();
 
-        await server.RoundTripsAsync(Requests);
+        CounterGrowth untilOff = await CounterGrowth.DuringAsync(probe, () => server.RoundTripsAsync(Requests));
 
-        ulong[] turnedOff = probe.ReadCounters();
-        ulong stale = SockHookSet.Delta(turnedOff, before, TcpCounter.ReceiveTimeStale);
+        ulong stale = untilOff[TcpCounter.ReceiveTimeStale];
         Assert.True(stale >= TcpLatencyProbe.ReceiveStaleStrikes || !StackTimesReceives, $"stale +{stale}");
         Assert.Equal(StackTimesReceives, probe.ReceiveTimesFromClock);
 
-        await server.RoundTripsAsync(Requests);
+        CounterGrowth afterOff = await CounterGrowth.DuringAsync(probe, () => server.RoundTripsAsync(Requests));
 
-        ulong[] after = probe.ReadCounters();
-        Assert.Equal(0UL, SockHookSet.Delta(after, turnedOff, TcpCounter.ReceiveTimeChecks));
-        Assert.True(SockHookSet.Delta(after, turnedOff, TcpCounter.ReceiveTimesClock) >= 2 * Requests);
+        Assert.Equal(0UL, afterOff[TcpCounter.ReceiveTimeChecks]);
+        Assert.True(afterOff[TcpCounter.ReceiveTimesClock] >= 2 * Requests);
         Assert.Equal(2UL * Requests, probe.ReadLatency().Single(s => s.Role == TcpRole.Client && s.Port == server.Port).Count);
     }
 }

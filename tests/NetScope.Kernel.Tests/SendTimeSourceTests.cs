@@ -6,8 +6,8 @@ namespace NetScope.Kernel.Tests;
 
 /// <summary>
 /// Where the tracepoint/sock hook set takes a send's time from (send_time_ns in bpf/tcp_latency.bpf.c): the stack's
-/// own transmit time when the send's bytes left during the call, a clock read when they are still queued. The
-/// counters are host-wide, so other TCP traffic on the machine can only add to them; the latencies are per port.
+/// own transmit time when the send's bytes left during the call, a clock read when they are still queued. Counters grow
+/// host-wide (<see cref="CounterGrowth"/>); latencies are per port.
 /// </summary>
 [Collection("kernel")]
 [Trait("Category", "Kernel")]
@@ -22,12 +22,10 @@ public class SendTimeSourceTests
         const int Requests = 100;
         using TcpLatencyProbe probe = SockHookSet.Attach();
         await using var server = new LoopbackEchoServer();
-        ulong[] before = probe.ReadCounters();
 
-        await server.RoundTripsAsync(Requests);
+        CounterGrowth grew = await CounterGrowth.DuringAsync(probe, () => server.RoundTripsAsync(Requests));
 
-        ulong[] after = probe.ReadCounters();
-        ulong transmit = SockHookSet.Delta(after, before, TcpCounter.SendTimesTransmit), clock = SockHookSet.Delta(after, before, TcpCounter.SendTimesClock);
+        ulong transmit = grew[TcpCounter.SendTimesTransmit], clock = grew[TcpCounter.SendTimesClock];
 
         // Every round trip times two sends: the client's request (start) and the server's response (end). The first
         // send of each socket has no earlier send to compare write_seq with, so it reads the clock.
@@ -56,13 +54,16 @@ public class SendTimeSourceTests
                 byte[] b = new byte[1];
                 RoundTrip(client, b);
                 Thread.Sleep(idle);
-                ulong[] before = probe.ReadCounters();
-                Cork(client, true);
-                client.Send(b);
-                Thread.Sleep(corked);
-                Cork(client, false);
-                SockHookSet.ReceiveByte(client, b);
-                ulong clock = SockHookSet.Delta(probe.ReadCounters(), before, TcpCounter.SendTimesClock);
+                ulong clock = CounterGrowth.During(
+                    probe,
+                    () =>
+                    {
+                        Cork(client, true);
+                        client.Send(b);
+                        Thread.Sleep(corked);
+                        Cork(client, false);
+                        SockHookSet.ReceiveByte(client, b);
+                    })[TcpCounter.SendTimesClock];
                 Assert.True(clock >= 1, $"clock +{clock}: the corked send was still queued when it returned");
             });
         await echo;

@@ -16,9 +16,6 @@ internal static class SockHookSet
         return TcpLatencyProbe.Attach(new RungSelector(new KernelFeatures()), new HashSet<HookRung> { HookRung.Tracepoint }, tracepointHooks: HookSet.Sock, loadConfig: loadConfig);
     }
 
-    /// <summary>How much a host-wide counter grew between two reads.</summary>
-    public static ulong Delta(ulong[] after, ulong[] before, TcpCounter counter) => after[(int)counter] - before[(int)counter];
-
     /// <summary>Reads one byte, which must be there.</summary>
     public static void ReceiveByte(Socket socket, byte[] b) => Xunit.Assert.Equal(1, socket.Receive(b));
 

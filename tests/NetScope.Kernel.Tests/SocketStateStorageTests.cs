@@ -31,17 +31,15 @@ public class SocketStateStorageTests
         }
 
         // Both ends of the connection (server and client socket) reach CLOSE once the server has stopped.
-        ulong[] after = probe.ReadCounters();
-        for (int i = 0; i < 100 && Delta(after, before, TcpCounter.SocketsReleased) < 2; i++)
+        var grew = new CounterGrowth(before, probe.ReadCounters());
+        for (int i = 0; i < 100 && grew[TcpCounter.SocketsReleased] < 2; i++)
         {
             await Task.Delay(20);
-            after = probe.ReadCounters();
+            grew = grew with { After = probe.ReadCounters() };
         }
 
-        Assert.True(Delta(after, before, TcpCounter.SocketsTracked) >= 2, $"tracked +{Delta(after, before, TcpCounter.SocketsTracked)}");
-        Assert.True(Delta(after, before, TcpCounter.SocketsReleased) >= 2, $"released +{Delta(after, before, TcpCounter.SocketsReleased)}");
-        Assert.Equal(0UL, Delta(after, before, TcpCounter.SocketsUntracked));
+        Assert.True(grew[TcpCounter.SocketsTracked] >= 2, $"tracked +{grew[TcpCounter.SocketsTracked]}");
+        Assert.True(grew[TcpCounter.SocketsReleased] >= 2, $"released +{grew[TcpCounter.SocketsReleased]}");
+        Assert.Equal(0UL, grew[TcpCounter.SocketsUntracked]);
     }
-
-    private static ulong Delta(ulong[] after, ulong[] before, TcpCounter counter) => after[(int)counter] - before[(int)counter];
 }

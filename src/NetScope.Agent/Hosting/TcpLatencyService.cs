@@ -191,7 +191,9 @@ internal sealed class TcpLatencyService : IHostedService, IKernelHistogramSource
             ulong stale = counters[(int)TcpCounter.ReceiveTimeStale];
             _receiveTimeChecks.WithLabels("fresh").IncTo(counters[(int)TcpCounter.ReceiveTimeChecks] - Math.Min(stale, counters[(int)TcpCounter.ReceiveTimeChecks]));
             _receiveTimeChecks.WithLabels("stale").IncTo(stale);
-            if (stale > 0 && !_receiveTimesFromClockLogged && _probe.ReceiveTimesFromClock)
+            // The programs turn the stack's receive times off only after that many stale checks: until then the map
+            // read is not worth a syscall per poll (a busy host sees a few stale checks in ten thousand for ever).
+            if (stale >= TcpLatencyProbe.ReceiveStaleStrikes && !_receiveTimesFromClockLogged && _probe.ReceiveTimesFromClock)
             {
                 _receiveTimesFromClockLogged = true;
                 _logger.LogWarning("The time tcp_recvmsg reads was stale in {Strikes} checks in a row ({Stale} stale of {Checks} checks): this kernel ({Kernel}) no longer refreshes it when reading, so receives now read the clock (docs/kernels.md, \"Where the times come from\").",
